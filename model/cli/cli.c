@@ -1,0 +1,96 @@
+/* cli.c — diagnostics, progress and signals shared by the subcommands. */
+#include "cli.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "eldercap/ec_atomic.h"
+
+const char *ec_cli_command_line = "";
+int ec_cli_verbose = 0;
+
+int ec_cli_fail(const ec_error *err) {
+  char buf[2048];
+  ec_error_format(err, buf, sizeof buf);
+  fprintf(stderr, "eldercap: %s\n", buf);
+  return err && err->code == EC_ERR_USAGE ? EC_EXIT_USAGE : EC_EXIT_FAIL;
+}
+
+int ec_cli_usage(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "eldercap %s: ", cmd);
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\nTry 'eldercap %s --help'.\n", cmd);
+  va_end(ap);
+  return EC_EXIT_USAGE;
+}
+
+void ec_cli_note(const char *fmt, ...) {
+  if (!ec_cli_verbose) return;
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("eldercap: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+double ec_cli_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void ec_progress_init(ec_progress *p, int quiet) {
+  memset(p, 0, sizeof *p);
+  p->enabled = !quiet && isatty(STDERR_FILENO);
+  p->t0 = ec_cli_now();
+  if (p->enabled) {
+    fputs("0", stderr);
+    fflush(stderr);
+  }
+}
+
+void ec_progress_update(ec_progress *p, double fraction) {
+  if (!p->enabled) return;
+  if (fraction > 1) fraction = 1;
+  int tick = (int)(fraction * 40.0 + 1e-9);
+  while (p->last_tick < tick) {
+    p->last_tick++;
+    if (p->last_tick % 4 == 0)
+      fprintf(stderr, "%d", p->last_tick / 4 * 10);
+    else
+      fputc('.', stderr);
+  }
+  fflush(stderr);
+}
+
+void ec_progress_done(ec_progress *p) {
+  if (!p->enabled) return;
+  ec_progress_update(p, 1.0);
+  fprintf(stderr, " - done.\n");
+  p->enabled = 0;
+}
+
+static void on_signal(int sig) {
+  ec_atomic_cleanup_signal();
+  static const char msg[] = "\neldercap: interrupted; partial results removed\n";
+  ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+  (void)w;
+  (void)sig;
+  _exit(EC_EXIT_FAIL);
+}
+
+void ec_cli_install_signal_handlers(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}

@@ -1,0 +1,9 @@
+/* cmd_report.c — placeholder until the module lands (tracked in its issue). */
+#include "cli.h"
+
+int ec_cmd_report(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  fprintf(stderr, "eldercap report: not available in this build yet\n");
+  return EC_EXIT_FAIL;
+}

@@ -1,0 +1,9 @@
+/* cmd_run.c — placeholder until the module lands (tracked in its issue). */
+#include "cli.h"
+
+int ec_cmd_run(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  fprintf(stderr, "eldercap run: not available in this build yet\n");
+  return EC_EXIT_FAIL;
+}

@@ -1,0 +1,9 @@
+/* cmd_site.c — placeholder until the module lands (tracked in its issue). */
+#include "cli.h"
+
+int ec_cmd_site(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  fprintf(stderr, "eldercap site: not available in this build yet\n");
+  return EC_EXIT_FAIL;
+}
