@@ -27,7 +27,8 @@ typedef enum { EC_POP_COHORT = 0, EC_POP_HAMILTON_PERRY = 1 } ec_pop_method;
 typedef enum {
   EC_MIG_NONE = 0,            /* closed population */
   EC_MIG_CENSUS_RESIDUAL = 1, /* county cohort residual 2010->2020 */
-  EC_MIG_TOTALS = 2           /* a yearly total spread by a standard age pattern */
+  EC_MIG_TOTALS = 2,          /* a yearly total spread by a standard age pattern */
+  EC_MIG_WPP = 3              /* WPP national net migration by age ("wpp") */
 } ec_mig_method;
 typedef enum {
   EC_WEIGHT_FIELD = 0, /* a population field of the township layer */

@@ -1,0 +1,246 @@
+/* plan.c — load a scenario's inputs and simulate it. */
+#include "eldercap/ec_plan.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ec_plan_free(ec_plan *p) {
+  if (!p) return;
+  ec_projection_free(p->proj);
+  ec_rates_free(p->rates);
+  ec_region_free(p->region);
+  free(p->fac);
+  free(p->base);
+  free(p);
+}
+
+void ec_plan_share_out(const ec_agesex *county, int nunits, const double *weight,
+                       ec_agesex *out) {
+  double wsum = 0;
+  for (int u = 0; u < nunits; u++) wsum += weight[u];
+  for (int sx = 0; sx < EC_NSEX; sx++)
+    for (int a = 0; a < EC_NAGE; a++) {
+      double total = county->n[sx][a], given = 0;
+      /* the last unit takes the remainder so the units add up to the county */
+      for (int u = 0; u < nunits; u++) {
+        double v = u + 1 < nunits ? total * (weight[u] / wsum) : total - given;
+        if (v < 0) v = 0;
+        out[u].n[sx][a] = v;
+        given += v;
+      }
+    }
+}
+
+static void add_checksum(ec_plan *p, const char *path) {
+  if (!path || !path[0] || p->nchecksums >= 8) return;
+  char hex[65];
+  if (ec_sha256_file(path, hex, NULL)) return;
+  snprintf(p->checksums[p->nchecksums++], sizeof p->checksums[0], "%.80s sha256:%s",
+           path, hex);
+}
+
+int ec_plan_load(const ec_scenario *s, ec_plan **out, ec_error *err) {
+  *out = NULL;
+  ec_plan *p = calloc(1, sizeof *p);
+  if (!p) return ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+  p->s = s;
+  int rc;
+  if (!s->census[0] || !s->mortality[0]) {
+    ec_plan_free(p);
+    return ec_error_set(err, EC_ERR_MISSING, s->path, 0,
+                        !s->census[0] ? "data.census" : "data.mortality",
+                        "the scenario must name this input file");
+  }
+  if ((rc = ec_rates_read(s->mortality, s->fertility, s->migration, &p->rates, err)) ||
+      (rc = ec_census_read(s->census, s->census_area, &p->census, err)) ||
+      (rc = ec_region_read(s, p->census.area_code, p->census.area_name, &p->region, err))) {
+    ec_plan_free(p);
+    return rc;
+  }
+  add_checksum(p, s->mortality);
+  add_checksum(p, s->fertility);
+  add_checksum(p, s->migration);
+  add_checksum(p, s->census);
+  add_checksum(p, s->townships);
+  p->nunits = p->region->nunits;
+  p->nyears = s->horizon_year - s->start_year + 1;
+  if (s->facilities[0]) {
+    if ((rc = ec_facilities_read(s->facilities, s, p->region, &p->fac, &p->nfac, err))) {
+      ec_plan_free(p);
+      return rc;
+    }
+    add_checksum(p, s->facilities);
+  }
+  p->nexisting = p->nfac;
+  if ((rc = ec_capacity_plan_homes(s, p->region, &p->fac, &p->nfac, err)) ||
+      (rc = ec_population_base(s, &p->census, p->rates, &p->county_base, err))) {
+    ec_plan_free(p);
+    return rc;
+  }
+  p->base = calloc((size_t)p->nunits, sizeof *p->base);
+  double *w = malloc((size_t)p->nunits * sizeof *w);
+  if (!p->base || !w) {
+    free(w);
+    ec_plan_free(p);
+    return ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+  }
+  for (int u = 0; u < p->nunits; u++) w[u] = p->region->units[u].weight;
+  ec_plan_share_out(&p->county_base, p->nunits, w, p->base);
+  free(w);
+  rc = ec_projection_new(s, p->rates, &p->census, p->nunits, p->base, &p->proj, err);
+  if (rc) {
+    ec_plan_free(p);
+    return rc;
+  }
+  *out = p;
+  return EC_OK;
+}
+
+int ec_plan_simulate(const ec_plan *p, long scenario_index, long replicate,
+                     ec_agesex *pop, double *vars, ec_city_year *city,
+                     ec_error *err) {
+  int rc = ec_projection_run(p->proj, scenario_index, replicate, pop, err);
+  if (rc) return rc;
+  return ec_capacity_compute(p->s, p->nyears, p->nunits, pop, p->fac, p->nfac,
+                             vars, city, err);
+}
+
+int ec_plan_write_static(const ec_plan *p, ec_results *r, int nquantiles,
+                         int nreplicates, ec_error *err) {
+  const ec_scenario *s = p->s;
+  int nu = p->nunits, ny = p->nyears, nf = p->nfac, rc;
+  int *years = malloc((size_t)ny * sizeof *years);
+  int *idx = malloc((size_t)(nu > nf ? (nu > 101 ? nu : 101) : (nf > 101 ? nf : 101)) * sizeof *idx);
+  double *buf = malloc((size_t)(nu > nf ? nu : nf + 1) * sizeof *buf);
+  const char **str = malloc((size_t)(nu > nf ? nu : nf + 1) * sizeof *str);
+  int8_t *i8 = malloc((size_t)(nf + 1));
+  if (!years || !idx || !buf || !str || !i8) {
+    rc = ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    goto done;
+  }
+  for (int y = 0; y < ny; y++) years[y] = s->start_year + y;
+  int maxn = nu > nf ? nu : nf;
+  if (maxn < 101) maxn = 101;
+  for (int i = 0; i < maxn; i++) idx[i] = i;
+  const char *dU[] = {"township"}, *dF[] = {"facility"}, *dY[] = {"year"};
+  if ((rc = ec_results_dim(r, "year", (size_t)ny, years, NULL, "year",
+                           "calendar year (populations at mid-year)", err)) ||
+      (rc = ec_results_dim(r, "township", (size_t)nu, idx, NULL, "1",
+                           "township index (see township_code, township_name)", err)) ||
+      (rc = ec_results_dim(r, "sex", 2, idx, NULL, "1", "sex: 0 male, 1 female", err)) ||
+      (rc = ec_results_dim(r, "age", 101, idx, NULL, "years",
+                           "age in completed years (100 = 100 and over)", err)))
+    goto done;
+  if (nf > 0 && (rc = ec_results_dim(r, "facility", (size_t)nf, idx, NULL, "1",
+                                     "facility index (see facility_id)", err)))
+    goto done;
+  if (nquantiles > 0 &&
+      (rc = ec_results_dim(r, "quantile", (size_t)nquantiles, NULL, s->quantiles, "1",
+                           "probability of the Monte Carlo quantile", err)))
+    goto done;
+  if (nreplicates > 0) {
+    int *rep = malloc((size_t)nreplicates * sizeof *rep);
+    if (!rep) { rc = EC_ERR_NOMEM; goto done; }
+    for (int i = 0; i < nreplicates; i++) rep[i] = i;
+    rc = ec_results_dim(r, "replicate", (size_t)nreplicates, rep, NULL, "1",
+                        "Monte Carlo replicate", err);
+    free(rep);
+    if (rc) goto done;
+  }
+  const ec_region *g = p->region;
+#define PUTS(name, field, ln)                                                   \
+  do {                                                                         \
+    for (int u = 0; u < nu; u++) str[u] = g->units[u].field;                   \
+    if ((rc = ec_results_put(r, name, EC_H5_STRING, 1, dU, "1", ln, str, err))) \
+      goto done;                                                               \
+  } while (0)
+#define PUTD(name, expr, units, ln)                                             \
+  do {                                                                         \
+    for (int u = 0; u < nu; u++) buf[u] = (expr);                              \
+    if ((rc = ec_results_put(r, name, EC_H5_DOUBLE, 1, dU, units, ln, buf, err))) \
+      goto done;                                                               \
+  } while (0)
+  PUTS("township_code", code, "statistical code(s) of the township-level unit (NBS 2017)");
+  PUTS("township_name", name, "Chinese name of the township-level unit");
+  PUTS("township_name_pinyin", name_py, "pinyin name");
+  PUTS("township_unit_type", unit_type, "unit type: 镇 town, 乡 township, 街道 subdistrict, 管委会 management committee");
+  for (int u = 0; u < nu; u++) str[u] = g->units[u].wkt ? g->units[u].wkt : "";
+  if ((rc = ec_results_put(r, "township_geometry_wkt", EC_H5_STRING, 1, dU, "1",
+                           "township polygon as WKT in the working CRS (see attribute crs)", str, err)) ||
+      (rc = ec_results_attr_str(r, "township_geometry_wkt", "crs", g->crs, err)))
+    goto done;
+  PUTD("township_area_km2", g->units[u].area_m2 / 1e6, "km2", "polygon area in the working CRS");
+  PUTD("township_x", g->units[u].cx_m, "m", "centroid easting in the working CRS");
+  PUTD("township_y", g->units[u].cy_m, "m", "centroid northing in the working CRS");
+  PUTD("township_lon", g->units[u].lon_deg, "degrees_east", "centroid longitude (EPSG:4326)");
+  PUTD("township_lat", g->units[u].lat_deg, "degrees_north", "centroid latitude (EPSG:4326)");
+  PUTD("township_weight", g->units[u].weight, s->township_weights == EC_WEIGHT_AREA ? "m2" : "persons",
+       "weight used to share the county population out to townships (ESTIMATE basis)");
+  PUTD("township_villages", g->units[u].n_villages, "1", "village committees (NBS 2017; -1 unknown)");
+  PUTD("township_communities", g->units[u].n_communities, "1", "residents' committees (NBS 2017; -1 unknown)");
+  if (nf > 0) {
+    for (int f = 0; f < nf; f++) str[f] = p->fac[f].id;
+    if ((rc = ec_results_put(r, "facility_id", EC_H5_STRING, 1, dF, "1", "facility identifier", str, err)))
+      goto done;
+    for (int f = 0; f < nf; f++) str[f] = p->fac[f].name;
+    if ((rc = ec_results_put(r, "facility_name", EC_H5_STRING, 1, dF, "1", "facility name", str, err)))
+      goto done;
+#define PUTF(name, expr, units, ln)                                              \
+    do {                                                                        \
+      for (int f = 0; f < nf; f++) buf[f] = (expr);                             \
+      if ((rc = ec_results_put(r, name, EC_H5_DOUBLE, 1, dF, units, ln, buf, err))) \
+        goto done;                                                              \
+    } while (0)
+    PUTF("facility_township", p->fac[f].unit, "1", "township index of the facility");
+    PUTF("facility_beds", p->fac[f].beds, "beds", "beds of the facility");
+    PUTF("facility_nursing_beds", p->fac[f].nursing_beds, "beds", "nursing-type beds");
+    PUTF("facility_opening_year", isfinite(p->fac[f].opening_year) ? p->fac[f].opening_year : -9999,
+         "year", "fractional year the facility opens (-9999: open before the run)");
+    PUTF("facility_x", p->fac[f].x_m, "m", "easting in the working CRS");
+    PUTF("facility_y", p->fac[f].y_m, "m", "northing in the working CRS");
+#undef PUTF
+    for (int f = 0; f < nf; f++) i8[f] = (int8_t)p->fac[f].medical;
+    if ((rc = ec_results_put(r, "facility_medical", EC_H5_INT8, 1, dF, "1",
+                             "gives medical care: 1 yes, 0 no, -1 unknown", i8, err)))
+      goto done;
+    for (int f = 0; f < nf; f++) i8[f] = (int8_t)p->fac[f].planned;
+    if ((rc = ec_results_put(r, "facility_planned", EC_H5_INT8, 1, dF, "1",
+                             "1 = the policy's planned home added by the run, 0 = from the facilities file", i8, err)))
+      goto done;
+  }
+  (void)dY;
+  {
+    char sums[8 * 170] = "";
+    for (int i = 0; i < p->nchecksums; i++) {
+      strcat(sums, p->checksums[i]);
+      strcat(sums, "\n");
+    }
+    if ((rc = ec_results_attr_str(r, NULL, "input_checksums", sums, err)) ||
+        (rc = ec_results_attr_str(r, NULL, "crs", g->crs, err)) ||
+        (rc = ec_results_attr_str(r, NULL, "source_crs", g->source_crs, err)) ||
+        (rc = ec_results_attr_str(r, NULL, "township_layer", g->source_path, err)) ||
+        (rc = ec_results_attr_str(r, NULL, "census_area", p->census.area_code, err)) ||
+        (rc = ec_results_attr_str(r, NULL, "scenario_name", s->name, err)) ||
+        (rc = ec_results_attr_str(r, NULL, "scenario_title", s->title, err)) ||
+        (rc = ec_results_attr_long(r, NULL, "base_year", s->base_year, err)) ||
+        (rc = ec_results_attr_long(r, NULL, "elderly_age", s->elderly_age, err)) ||
+        (rc = ec_results_attr_double(r, NULL, "beds_per_1000", s->beds_per_1000, err)) ||
+        (rc = ec_results_attr_long(r, NULL, "home_min_beds", s->home_min_beds, err)) ||
+        (rc = ec_results_attr_str(r, NULL, "home_deadline", s->home_deadline, err)) ||
+        (rc = ec_results_attr_double(r, NULL, "medical_share_target", s->medical_share_target, err)) ||
+        (rc = ec_results_attr_str(r, NULL, "medical_deadline", s->medical_deadline, err)))
+      goto done;
+  }
+#undef PUTS
+#undef PUTD
+  rc = EC_OK;
+done:
+  free(years);
+  free(idx);
+  free(buf);
+  free(str);
+  free(i8);
+  return rc;
+}
