@@ -47,6 +47,7 @@ int ec_facilities_read(const char *path, const ec_scenario *s, const ec_region *
   ec_facility *f = NULL;
   int cnt = 0;
   while ((rc = ec_csv_next(c, err)) == 1) {
+    rc = EC_OK; /* from here rc is this row's status */
     ec_facility *nf = realloc(f, (size_t)(cnt + 1) * sizeof *nf);
     if (!nf) { rc = ec_error_set(err, EC_ERR_NOMEM, path, 0, NULL, "out of memory"); break; }
     f = nf;
@@ -129,6 +130,7 @@ int ec_facilities_read(const char *path, const ec_scenario *s, const ec_region *
     }
     cnt++;
   }
+  if (rc > 0) rc = EC_OK;
   proj_destroy(tr);
   proj_context_destroy(ctx);
   ec_csv_free(c);

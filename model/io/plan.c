@@ -16,21 +16,73 @@ void ec_plan_free(ec_plan *p) {
   free(p);
 }
 
+/* Largest-remainder rounding of v[0..n) to integers summing to round(sum v)
+ * (Hamilton's method; ties go to the lower index). */
+static void round_preserving_sum(double *v, int n) {
+  double sum = 0, fl = 0;
+  for (int i = 0; i < n; i++) sum += v[i];
+  long target = lround(sum);
+  for (int i = 0; i < n; i++) fl += floor(v[i]);
+  long extra = target - (long)fl;
+  double frac[EC_NAGE];
+  int used[EC_NAGE] = {0};
+  for (int i = 0; i < n; i++) {
+    frac[i] = v[i] - floor(v[i]);
+    v[i] = floor(v[i]);
+  }
+  for (long k = 0; k < extra && k < n; k++) {
+    int best = -1;
+    for (int i = 0; i < n; i++)
+      if (!used[i] && (best < 0 || frac[i] > frac[best])) best = i;
+    used[best] = 1;
+    v[best] += 1;
+  }
+}
+
 void ec_plan_share_out(const ec_agesex *county, int nunits, const double *weight,
                        ec_agesex *out) {
   double wsum = 0;
   for (int u = 0; u < nunits; u++) wsum += weight[u];
+  /* Whole persons: the county's single-year counts are rounded within the
+   * census age groups (0, 1-4, 5-9, ..., 85+), so every group total and hence
+   * every 60+/65+/80+ total is kept exactly; then each cell is shared out by
+   * largest remainder, so the townships add up to the county exactly. */
+  ec_agesex c = *county;
+  static const int blocks[] = {0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55,
+                               60, 65, 70, 75, 80, 85, EC_NAGE};
+  for (int sx = 0; sx < EC_NSEX; sx++)
+    for (size_t b = 0; b + 1 < sizeof blocks / sizeof blocks[0]; b++)
+      round_preserving_sum(&c.n[sx][blocks[b]], blocks[b + 1] - blocks[b]);
+  double *q = malloc((size_t)nunits * sizeof *q);
+  int *used = malloc((size_t)nunits * sizeof *used);
+  if (!q || !used) { /* fall back to plain proportional shares */
+    for (int u = 0; u < nunits; u++)
+      for (int sx = 0; sx < EC_NSEX; sx++)
+        for (int a = 0; a < EC_NAGE; a++) out[u].n[sx][a] = c.n[sx][a] * weight[u] / wsum;
+    free(q);
+    free(used);
+    return;
+  }
   for (int sx = 0; sx < EC_NSEX; sx++)
     for (int a = 0; a < EC_NAGE; a++) {
-      double total = county->n[sx][a], given = 0;
-      /* the last unit takes the remainder so the units add up to the county */
+      double total = c.n[sx][a], fl = 0;
       for (int u = 0; u < nunits; u++) {
-        double v = u + 1 < nunits ? total * (weight[u] / wsum) : total - given;
-        if (v < 0) v = 0;
-        out[u].n[sx][a] = v;
-        given += v;
+        q[u] = total * (weight[u] / wsum);
+        out[u].n[sx][a] = floor(q[u]);
+        fl += out[u].n[sx][a];
+        used[u] = 0;
+      }
+      long extra = lround(total - fl);
+      for (long k = 0; k < extra && k < nunits; k++) {
+        int best = -1;
+        for (int u = 0; u < nunits; u++)
+          if (!used[u] && (best < 0 || q[u] - floor(q[u]) > q[best] - floor(q[best]))) best = u;
+        used[best] = 1;
+        out[best].n[sx][a] += 1;
       }
     }
+  free(q);
+  free(used);
 }
 
 static void add_checksum(ec_plan *p, const char *path) {
