@@ -1,8 +1,8 @@
 /* ec_population.h — the demographic core: single-year ages 0..100+ by sex,
- * graduation of grouped counts, life tables from WPP rates, cohort-component and
- * Hamilton-Perry projection with migration, intercensal interpolation, and
+ * graduation of grouped counts, life tables from WPP rates, cohort-component
+ * and Hamilton-Perry projection with migration, intercensal interpolation, and
  * Monte Carlo replicates with one counter-derived RNG stream per
- * (scenario, replicate).                                                      */
+ * (scenario, replicate). */
 #ifndef EC_POPULATION_H
 #define EC_POPULATION_H
 
@@ -27,10 +27,10 @@ typedef struct {
 /* Grouped counts as published: group g covers ages [start[g], start[g+1]),
  * the last group is open (start[ngroups-1] and over). */
 typedef struct {
-  int year;                        /* reference year of the count */
+  int year; /* reference year of the count */
   int ngroups;
-  int start[EC_MAX_GROUPS];        /* first age of each group (years) */
-  double n[EC_NSEX][EC_MAX_GROUPS];/* persons */
+  int start[EC_MAX_GROUPS];         /* first age of each group (years) */
+  double n[EC_NSEX][EC_MAX_GROUPS]; /* persons */
 } ec_agegroups;
 
 /* The censuses (or estimates) of one area, in ascending year. */
@@ -55,14 +55,14 @@ void ec_rates_free(ec_rates *r);
 #define EC_WPP_NAGE5 21    /* 5-year groups 0-4, ..., 95-99, 100+ */
 typedef struct {
   int nmort;
-  int mort_start[EC_WPP_MAX_PERIODS];  /* first calendar year of the period */
+  int mort_start[EC_WPP_MAX_PERIODS]; /* first calendar year of the period */
   double mx[EC_WPP_MAX_PERIODS][EC_NSEX][EC_WPP_NAGE_ABR]; /* 1/year */
   int nfert;
   int fert_start[EC_WPP_MAX_PERIODS];
   /* births per woman per year in the 5-year group starting at 5*k (k<21) */
   double asfr[EC_WPP_MAX_PERIODS][EC_WPP_NAGE5];
-  double srb[EC_WPP_MAX_PERIODS];      /* males per female at birth */
-  int nmig;                            /* 0 = no migration table */
+  double srb[EC_WPP_MAX_PERIODS]; /* males per female at birth */
+  int nmig;                       /* 0 = no migration table */
   int mig_start[EC_WPP_MAX_PERIODS];
   /* net migrants (persons/year) of 5-year group k (k = 20: 100+) */
   double mig[EC_WPP_MAX_PERIODS][EC_NSEX][EC_WPP_NAGE5];
@@ -106,7 +106,8 @@ int ec_rates_has_migration(const ec_rates *r);
  * rates have no migration table. */
 double ec_rates_netmig(const ec_rates *r, int sex, int age, double year);
 
-/* Read WPP tables (formats of the data/wpp2024 CSV files). migration_csv may be "" */
+/* Read WPP tables (formats of the data/wpp2024 CSV files). migration_csv may be
+ * "" */
 int ec_rates_read(const char *mortality_csv, const char *fertility_csv,
                   const char *migration_csv, ec_rates **out, ec_error *err);
 /* Read census rows "year,area_code,area_name,age_group,male,female" of one
@@ -140,7 +141,11 @@ typedef struct ec_projection ec_projection;
 /* Prepare projections of nunits areas whose base-year populations are
  * base[0..nunits-1] (persons), for the years s->start_year..s->horizon_year.
  * The county census c is used for Hamilton-Perry ratios, census-residual
- * migration and years before the base year. */
+ * migration and years before the base year (county intercensal estimates
+ * shared out by each unit's share of the base-year age-sex cell; needs
+ * censuses on both sides). County migration flows are allocated to units in
+ * proportion to their base-year total population. Method details:
+ * model/core/population.c. */
 int ec_projection_new(const ec_scenario *s, const ec_rates *r,
                       const ec_census *c, int nunits, const ec_agesex *base,
                       ec_projection **out, ec_error *err);
