@@ -39,6 +39,26 @@ void ec_cli_note(const char *fmt, ...) {
   va_end(ap);
 }
 
+#ifdef ELDERCAP_HAVE_MPI
+#include <mpi.h>
+void ec_cli_mpi_ranks(int *rank, int *size) {
+  int init = 0;
+  MPI_Initialized(&init);
+  if (!init) {
+    *rank = 0;
+    *size = 1;
+    return;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, rank);
+  MPI_Comm_size(MPI_COMM_WORLD, size);
+}
+#else
+void ec_cli_mpi_ranks(int *rank, int *size) {
+  *rank = 0;
+  *size = 1;
+}
+#endif
+
 double ec_cli_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -55,24 +75,39 @@ void ec_progress_init(ec_progress *p, int quiet) {
   }
 }
 
+/* The GDAL line so far for `ticks` ticks (one tick = 2.5 %). */
+static void progress_line(int ticks) {
+  fputs("\r0", stderr);
+  for (int t = 1; t <= ticks; t++) {
+    if (t % 4 == 0)
+      fprintf(stderr, "%d", t / 4 * 10);
+    else
+      fputc('.', stderr);
+  }
+}
+
 void ec_progress_update(ec_progress *p, double fraction) {
   if (!p->enabled) return;
   if (fraction > 1) fraction = 1;
   int tick = (int)(fraction * 40.0 + 1e-9);
-  while (p->last_tick < tick) {
-    p->last_tick++;
-    if (p->last_tick % 4 == 0)
-      fprintf(stderr, "%d", p->last_tick / 4 * 10);
-    else
-      fputc('.', stderr);
+  double now = ec_cli_now(), el = now - p->t0;
+  /* redraw at each new tick, and the ETA at most twice a second */
+  if (tick == p->last_tick && now - p->last_draw < 0.5) return;
+  p->last_tick = tick;
+  p->last_draw = now;
+  progress_line(tick);
+  if (fraction > 0.005 && fraction < 1 && el > 1.0) {
+    double eta = el * (1 - fraction) / fraction;
+    fprintf(stderr, "  ETA %d:%02d   ", (int)(eta / 60), (int)eta % 60);
   }
   fflush(stderr);
 }
 
 void ec_progress_done(ec_progress *p) {
   if (!p->enabled) return;
-  ec_progress_update(p, 1.0);
-  fprintf(stderr, " - done.\n");
+  p->last_tick = -1;
+  progress_line(40);
+  fprintf(stderr, " - done.          \n");
   p->enabled = 0;
 }
 

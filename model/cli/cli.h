@@ -40,6 +40,7 @@ typedef struct {
   int enabled;
   int last_tick; /* ticks printed, 0..40 (one tick = 2.5 %) */
   double t0;     /* start time (s) for the ETA */
+  double last_draw; /* time of the last redraw (s) */
 } ec_progress;
 void ec_progress_init(ec_progress *p, int quiet);
 void ec_progress_update(ec_progress *p, double fraction);
@@ -47,6 +48,9 @@ void ec_progress_done(ec_progress *p);
 
 /* SIGINT/SIGTERM: remove registered temporary files, print a note, exit 1. */
 void ec_cli_install_signal_handlers(void);
+
+/* MPI rank and size of this process (0 and 1 without MPI). */
+void ec_cli_mpi_ranks(int *rank, int *size);
 
 /* Seconds since an arbitrary epoch (monotonic clock). */
 double ec_cli_now(void);

@@ -14,6 +14,7 @@
 #include "eldercap/ec_plan.h"
 #include "eldercap/ec_results.h"
 #include "eldercap/ec_scenario.h"
+#include "eldercap/ec_sweep.h"
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -26,7 +27,10 @@ static void usage(FILE *f) {
           "  -o, --output FILE    results file (.h5); written to a temporary file and\n"
           "                       renamed into place\n"
           "      --set S.K=V      override a scenario key (repeatable)\n"
-          "  -j, --threads N      threads for Monte Carlo replicates (default: all cores)\n"
+          "  -j, --threads N      worker threads (default: all cores); never changes a number\n"
+          "      --resume         continue an interrupted sweep from its checkpoints\n"
+          "      --max-memory MB  refuse to start a run estimated to need more\n"
+          "                       (default: half of the physical memory)\n"
           "  -q, --quiet          no progress line, no summary\n"
           "  -v, --verbose        diagnostics on stderr\n"
           "  -h, --help           this help\n");
@@ -40,6 +44,8 @@ typedef struct {
   int nsets;
   int threads;
   int quiet;
+  int resume;
+  double max_memory_mb;
 } run_opts;
 
 static int parse(int argc, char **argv, run_opts *o) {
@@ -48,6 +54,8 @@ static int parse(int argc, char **argv, run_opts *o) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'},
                                      {"set", required_argument, 0, 'S'},
                                      {"threads", required_argument, 0, 'j'},
+                                     {"resume", no_argument, 0, 'R'},
+                                     {"max-memory", required_argument, 0, 'M'},
                                      {"quiet", no_argument, 0, 'q'},
                                      {"verbose", no_argument, 0, 'v'},
                                      {"help", no_argument, 0, 'h'},
@@ -68,6 +76,15 @@ static int parse(int argc, char **argv, run_opts *o) {
       break;
     }
     case 'q': o->quiet = 1; break;
+    case 'R': o->resume = 1; break;
+    case 'M': {
+      char *end;
+      double m = strtod(optarg, &end);
+      if (*end || !(m > 0))
+        return ec_cli_usage(argv[0], "--max-memory needs a size in MB, not '%s'", optarg);
+      o->max_memory_mb = m;
+      break;
+    }
     case 'v': ec_cli_verbose = 1; break;
     case 'h': usage(stdout); return -1;
     default:
@@ -79,103 +96,6 @@ static int parse(int argc, char **argv, run_opts *o) {
                                                 : "exactly one scenario file expected");
   o->ini = argv[optind];
   return 0;
-}
-
-/* --- Monte Carlo replicates on a thread pool ------------------------------ */
-
-typedef struct {
-  const ec_plan *p;
-  long next;          /* next replicate to take (under lock) */
-  long nrep;
-  double *vars;       /* [nrep][EC_NVARS][nyears][nunits] */
-  pthread_mutex_t mu;
-  int failed;
-  ec_error err;
-  long done;
-  ec_progress *prog;
-} mc_ctx;
-
-static void *mc_worker(void *arg) {
-  mc_ctx *c = arg;
-  size_t cell = (size_t)c->p->nyears * (size_t)c->p->nunits;
-  ec_agesex *pop = malloc(cell * sizeof *pop);
-  if (!pop) {
-    pthread_mutex_lock(&c->mu);
-    c->failed = 1;
-    ec_error_set(&c->err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    pthread_mutex_unlock(&c->mu);
-    return NULL;
-  }
-  for (;;) {
-    pthread_mutex_lock(&c->mu);
-    long r = c->failed ? c->nrep : c->next++;
-    pthread_mutex_unlock(&c->mu);
-    if (r >= c->nrep) break;
-    ec_error e;
-    ec_error_clear(&e);
-    /* each replicate owns its slot and its RNG stream: results do not depend
-     * on which thread ran it */
-    int rc = ec_plan_simulate(c->p, 0, r, pop, c->vars + (size_t)r * EC_NVARS * cell,
-                              NULL, &e);
-    pthread_mutex_lock(&c->mu);
-    if (rc && !c->failed) {
-      c->failed = 1;
-      c->err = e;
-    }
-    c->done++;
-    if (c->prog) ec_progress_update(c->prog, 0.1 + 0.8 * (double)c->done / (double)c->nrep);
-    pthread_mutex_unlock(&c->mu);
-  }
-  free(pop);
-  return NULL;
-}
-
-static int run_replicates(const ec_plan *p, long nrep, int threads, double *vars,
-                          ec_progress *prog, ec_error *err) {
-  mc_ctx c;
-  memset(&c, 0, sizeof c);
-  c.p = p;
-  c.nrep = nrep;
-  c.vars = vars;
-  c.prog = prog;
-  pthread_mutex_init(&c.mu, NULL);
-  if (threads < 1) threads = 1;
-  if (threads > nrep) threads = (int)nrep;
-  pthread_t *t = calloc((size_t)threads, sizeof *t);
-  int started = 0;
-  for (int i = 0; t && i < threads; i++)
-    if (pthread_create(&t[i], NULL, mc_worker, &c) == 0) started++;
-  if (started == 0) mc_worker(&c);
-  for (int i = 0; i < started; i++) pthread_join(t[i], NULL);
-  free(t);
-  pthread_mutex_destroy(&c.mu);
-  if (c.failed) {
-    if (err) *err = c.err;
-    return c.err.code ? c.err.code : EC_ERR_NUMERIC;
-  }
-  return EC_OK;
-}
-
-/* Quantiles over replicates for every (var, year, township): type 7 (linear
- * interpolation of the order statistics, R's default and numpy's). */
-static void quantiles(const double *vars, long nrep, size_t per_rep, int nq,
-                      const double *q, double *out /* [EC_NVARS][nq][cell] */,
-                      size_t cell) {
-  double *col = malloc((size_t)nrep * sizeof *col);
-  for (int v = 0; v < EC_NVARS; v++)
-    for (size_t i = 0; i < cell; i++) {
-      size_t off = (size_t)v * cell + i;
-      long m = 0;
-      for (long r = 0; r < nrep; r++) {
-        double x = vars[(size_t)r * per_rep + off];
-        if (!isnan(x)) col[m++] = x;
-      }
-      if (m) gsl_sort(col, 1, (size_t)m);
-      for (int k = 0; k < nq; k++)
-        out[((size_t)v * (size_t)nq + (size_t)k) * cell + i] =
-            m ? gsl_stats_quantile_from_sorted_data(col, 1, (size_t)m, q[k]) : NAN;
-    }
-  free(col);
 }
 
 /* --- summary ---------------------------------------------------------------- */
@@ -230,113 +150,40 @@ static void print_summary(const ec_plan *p, const double *vars, const ec_city_ye
 #undef VAL
 }
 
-/* --- writing ----------------------------------------------------------------- */
+static void print_sweep_summary(const ec_runner *r, const ec_scenario *s) {
+  long n = ec_runner_nscenarios(r);
+  printf("eldercap run: %s%s%s — sweep of %ld scenarios (%s of %d axes)", s->name,
+         s->title[0] ? " — " : "", s->title, n, s->sweep_zip ? "zip" : "product", s->nsweep);
+  if (ec_runner_resumed(r)) printf(", %ld taken from checkpoints", ec_runner_resumed(r));
+  printf("\nCity totals in %d (the first scenarios; all are in the results file):\n",
+         s->horizon_year);
+  printf("  %5s  %-58s %9s %9s %9s %9s\n", "#", "parameters", "elderly", "required",
+         "available", "gap");
+  for (long k = 0; k < n && k < 20; k++) {
+    ec_scenario sk;
+    char label[256] = "";
+    if (ec_sweep_scenario(s, k, &sk, NULL) == EC_OK)
+      for (int a = 0; a < s->nsweep; a++) {
+        char one[128];
+        const char *dot = strchr(s->sweep[a].key, '.');
+        ec_scenario_get(&sk, s->sweep[a].key, one, sizeof one);
+        char part[160];
+        snprintf(part, sizeof part, "%s%s=%s", a ? " " : "", dot ? dot + 1 : s->sweep[a].key, one);
+        strncat(label, part, sizeof label - strlen(label) - 1);
+      }
+    double e = ec_runner_city_total(r, k, EC_V_ELDERLY, 0),
+           q = ec_runner_city_total(r, k, EC_V_BEDS_REQUIRED, 0),
+           av = ec_runner_city_total(r, k, EC_V_BEDS_AVAILABLE, 0);
+    if (isnan(e)) continue;
+    printf("  %5ld  %-58.58s %9.0f %9.0f %9.0f %9.0f\n", k, label, e, q, av, q - av);
+  }
+  if (n > 20) printf("  ... %ld more\n", n - 20);
+}
 
-static int write_results(const char *path, const ec_plan *p, const ec_agesex *pop,
-                         const double *vars, const ec_city_year *city,
-                         const double *qv, const double *repv, long nrep,
-                         ec_error *err) {
-  const ec_scenario *s = p->s;
-  ec_results *r = NULL;
-  int rc = ec_results_create(path, &r, err);
-  if (rc) return rc;
-  int nq = qv ? s->nquantiles : 0;
-  int nr = repv ? (int)nrep : 0;
-  size_t cell = (size_t)p->nyears * (size_t)p->nunits;
-  if ((rc = ec_results_provenance(r, ec_cli_command_line, s->path, s->text ? s->text : "",
-                                  s->seed, err)) ||
-      (rc = ec_plan_write_static(p, r, nq, nr, err)))
-    goto fail;
-  {
-    char reps[32];
-    snprintf(reps, sizeof reps, "%d", s->replicates);
-    if ((rc = ec_results_attr_str(r, NULL, "replicates", reps, err))) goto fail;
-    char ov[4096] = "";
-    for (int i = 0; i < s->noverrides; i++) {
-      strncat(ov, s->overrides[i], sizeof ov - strlen(ov) - 2);
-      strcat(ov, "\n");
-    }
-    if ((rc = ec_results_attr_str(r, NULL, "scenario_overrides", ov, err))) goto fail;
-  }
-  const char *dYU[] = {"year", "township"};
-  const char *dQYU[] = {"quantile", "year", "township"};
-  const char *dRYU[] = {"replicate", "year", "township"};
-  int8_t *flag = malloc(cell);
-  double *tmp = malloc((size_t)(nr > 0 ? nr : 1) * cell * sizeof *tmp);
-  if (!flag || !tmp) {
-    free(flag);
-    free(tmp);
-    rc = ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    goto fail;
-  }
-  for (int v = 0; v < EC_NVARS && !rc; v++) {
-    const ec_var_info *vi = &ec_var_table[v];
-    if (vi->is_flag) {
-      for (size_t i = 0; i < cell; i++) flag[i] = (int8_t)vars[(size_t)v * cell + i];
-      rc = ec_results_put(r, vi->name, EC_H5_INT8, 2, dYU, vi->units, vi->long_name, flag, err);
-      continue;
-    }
-    rc = ec_results_put(r, vi->name, EC_H5_DOUBLE, 2, dYU, vi->units, vi->long_name,
-                        vars + (size_t)v * cell, err);
-    if (!rc && nq) {
-      char nm[96], ln[400];
-      snprintf(nm, sizeof nm, "%s_q", vi->name);
-      snprintf(ln, sizeof ln, "%s: Monte Carlo quantiles", vi->long_name);
-      rc = ec_results_put(r, nm, EC_H5_DOUBLE, 3, dQYU, vi->units, ln,
-                          qv + (size_t)v * (size_t)nq * cell, err);
-    }
-    if (!rc && nr) {
-      char nm[96], ln[400];
-      snprintf(nm, sizeof nm, "%s_rep", vi->name);
-      snprintf(ln, sizeof ln, "%s: every Monte Carlo replicate", vi->long_name);
-      for (int k = 0; k < nr; k++)
-        memcpy(tmp + (size_t)k * cell, repv + ((size_t)k * EC_NVARS + (size_t)v) * cell,
-               cell * sizeof *tmp);
-      rc = ec_results_put(r, nm, EC_H5_DOUBLE, 3, dRYU, vi->units, ln, tmp, err);
-    }
-  }
-  free(flag);
-  free(tmp);
-  if (rc) goto fail;
-  /* population by sex and single year of age: [year, sex, age, township] */
-  {
-    size_t n = cell * EC_NSEX * EC_NAGE;
-    double *pa = malloc(n * sizeof *pa);
-    if (!pa) { rc = EC_ERR_NOMEM; goto fail; }
-    for (int y = 0; y < p->nyears; y++)
-      for (int sx = 0; sx < EC_NSEX; sx++)
-        for (int a = 0; a < EC_NAGE; a++)
-          for (int u = 0; u < p->nunits; u++)
-            pa[(((size_t)y * EC_NSEX + (size_t)sx) * EC_NAGE + (size_t)a) * (size_t)p->nunits + (size_t)u] =
-                pop[(size_t)y * (size_t)p->nunits + (size_t)u].n[sx][a];
-    const char *d4[] = {"year", "sex", "age", "township"};
-    rc = ec_results_put(r, "population", EC_H5_DOUBLE, 4, d4, "persons",
-                        "population by sex and single year of age (deterministic projection)", pa, err);
-    free(pa);
-    if (rc) goto fail;
-  }
-  /* city-level medical-care rule 三(四) */
-  {
-    const char *dY[] = {"year"};
-    double *a = malloc((size_t)p->nyears * sizeof *a);
-    int8_t *f8 = malloc((size_t)p->nyears);
-    if (!a || !f8) { free(a); free(f8); rc = EC_ERR_NOMEM; goto fail; }
-    for (int y = 0; y < p->nyears; y++) a[y] = city[y].homes;
-    rc = ec_results_put(r, "homes_open", EC_H5_DOUBLE, 1, dY, "1", "nursing homes open by 1 July (city)", a, err);
-    for (int y = 0; !rc && y < p->nyears; y++) a[y] = city[y].homes_medical;
-    if (!rc) rc = ec_results_put(r, "homes_medical", EC_H5_DOUBLE, 1, dY, "1", "homes open giving medical care (city)", a, err);
-    for (int y = 0; !rc && y < p->nyears; y++) a[y] = city[y].medical_share;
-    if (!rc) rc = ec_results_put(r, "medical_share", EC_H5_DOUBLE, 1, dY, "1", "share of homes with known status giving medical care (NaN: unknown)", a, err);
-    for (int y = 0; y < p->nyears; y++) f8[y] = (int8_t)city[y].meets_medical;
-    if (!rc) rc = ec_results_put(r, "meets_medical_rule", EC_H5_INT8, 1, dY, "1", "1 if more than medical_share_target of homes give medical care, 0 if not, -1 unknown", f8, err);
-    free(a);
-    free(f8);
-    if (rc) goto fail;
-  }
-  return ec_results_commit(r, err);
-fail:
-  ec_results_abort(r);
-  return rc;
+static double default_max_memory_mb(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+  double phys = pages > 0 && psz > 0 ? (double)pages * (double)psz / 1e6 : 8192;
+  return phys / 2; /* leave half of the machine to everything else */
 }
 
 int ec_cmd_run(int argc, char **argv) {
@@ -353,12 +200,6 @@ int ec_cmd_run(int argc, char **argv) {
   int rc = ec_scenario_load(&s, o.ini, o.nsets, o.sets, &err);
   free(o.sets);
   if (rc) return ec_cli_fail(&err);
-  if (s.nsweep > 0) {
-    ec_error_set(&err, EC_ERR_USAGE, s.path, 0, "sweep",
-                 "this build runs single scenarios; [sweep] support is not built yet");
-    ec_scenario_free(&s);
-    return ec_cli_fail(&err);
-  }
   char outbuf[EC_SCN_PATH + 64];
   const char *out = o.output;
   if (!out) {
@@ -368,55 +209,33 @@ int ec_cmd_run(int argc, char **argv) {
       out = outbuf;
     }
   }
+  ec_run_options ro;
+  memset(&ro, 0, sizeof ro);
+  ro.output = out;
+  ro.threads = o.threads ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (ro.threads < 1) ro.threads = 1;
+  ro.resume = o.resume;
+  ro.max_memory_mb = o.max_memory_mb > 0 ? o.max_memory_mb : default_max_memory_mb();
+  ro.command_line = ec_cli_command_line;
+  ro.rank = 0;
+  ro.size = 1;
+  ec_cli_mpi_ranks(&ro.rank, &ro.size);
   ec_progress prog;
-  ec_progress_init(&prog, o.quiet);
-  ec_plan *p = NULL;
-  rc = ec_plan_load(&s, &p, &err);
-  if (rc) {
-    ec_progress_done(&prog);
-    ec_scenario_free(&s);
-    return ec_cli_fail(&err);
+  ec_progress_init(&prog, o.quiet || ro.rank != 0);
+  ec_runner *r = NULL;
+  rc = ec_runner_new(&s, &ro, &r, &err);
+  double frac = 0;
+  if (!rc) {
+    while ((rc = ec_runner_next(r, &frac, &err)) == 1) ec_progress_update(&prog, frac);
+    if (rc == 0) rc = ec_runner_finish(r, &err);
   }
-  ec_progress_update(&prog, 0.05);
-  size_t cell = (size_t)p->nyears * (size_t)p->nunits;
-  ec_agesex *pop = malloc(cell * sizeof *pop);
-  double *vars = malloc(EC_NVARS * cell * sizeof *vars);
-  ec_city_year *city = calloc((size_t)p->nyears, sizeof *city);
-  double *repv = NULL, *qv = NULL;
-  if (!pop || !vars || !city) {
-    rc = ec_error_set(&err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    goto out;
-  }
-  if ((rc = ec_plan_simulate(p, 0, -1, pop, vars, city, &err))) goto out;
-  ec_progress_update(&prog, 0.1);
-  long nrep = s.replicates;
-  if (nrep > 0) {
-    size_t bytes = (size_t)nrep * EC_NVARS * cell * sizeof(double);
-    repv = malloc(bytes);
-    qv = malloc((size_t)EC_NVARS * (size_t)s.nquantiles * cell * sizeof *qv);
-    if (!repv || !qv) {
-      rc = ec_error_set(&err, EC_ERR_LIMIT, NULL, 0, "population.replicates",
-                        "%ld replicates need %.0f MB of memory", nrep, (double)bytes / 1e6);
-      goto out;
-    }
-    int threads = o.threads ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if ((rc = run_replicates(p, nrep, threads, repv, &prog, &err))) goto out;
-    quantiles(repv, nrep, EC_NVARS * cell, s.nquantiles, s.quantiles, qv, cell);
-  }
-  ec_progress_update(&prog, 0.92);
-  rc = write_results(out, p, pop, vars, city, qv, s.keep_replicates ? repv : NULL, nrep, &err);
   ec_progress_done(&prog);
-  if (!rc && !o.quiet) {
-    print_summary(p, vars, city);
+  if (!rc && !o.quiet && ro.rank == 0) {
+    if (s.nsweep > 0) print_sweep_summary(r, &s);
+    else print_summary(ec_runner_plan(r), ec_runner_summary_vars(r), ec_runner_summary_city(r));
     printf("\nResults: %s\n", out);
   }
-out:
-  free(pop);
-  free(vars);
-  free(city);
-  free(repv);
-  free(qv);
-  ec_plan_free(p);
+  ec_runner_free(r); /* after finish the file is committed: nothing to abort */
   ec_scenario_free(&s);
   return rc ? ec_cli_fail(&err) : EC_EXIT_OK;
 }

@@ -1,11 +1,13 @@
 /* atomic.c — temporary file + rename for every result eldercap writes. */
 #include "eldercap/ec_atomic.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +41,27 @@ void ec_atomic_cleanup_signal(void) {
     if (g_used[i]) unlink(g_tmp[i]);
 }
 
+/* Remove temporary files of this destination left by processes that no longer
+ * exist (a SIGKILL cannot clean up after itself). */
+static void remove_stale(const char *dir, const char *base) {
+  char prefix[EC_PATH_MAX];
+  snprintf(prefix, sizeof prefix, ".%s.tmp-", base);
+  size_t L = strlen(prefix);
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (strncmp(e->d_name, prefix, L)) continue;
+    long pid = strtol(e->d_name + L, NULL, 10);
+    if (pid <= 0 || pid == (long)getpid()) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours */
+    char path[2 * EC_PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    unlink(path);
+  }
+  closedir(d);
+}
+
 int ec_atomic_begin(ec_atomic *a, const char *final_path, const char *suffix,
                     ec_error *err) {
   memset(a, 0, sizeof *a);
@@ -63,6 +86,7 @@ int ec_atomic_begin(ec_atomic *a, const char *final_path, const char *suffix,
   if (stat(final_path, &st) == 0 && S_ISDIR(st.st_mode))
     return ec_error_set(err, EC_ERR_IO, final_path, 0, NULL,
                         "output path is a directory");
+  remove_stale(dir, base);
   snprintf(a->tmp_path, sizeof a->tmp_path, "%s/.%s.tmp-%ld-%u%s", dir, base,
            (long)getpid(), g_counter++, suffix ? suffix : "");
   a->active = 1;

@@ -9,8 +9,10 @@
 void ec_plan_free(ec_plan *p) {
   if (!p) return;
   ec_projection_free(p->proj);
-  ec_rates_free(p->rates);
-  ec_region_free(p->region);
+  if (!p->shares_inputs) {
+    ec_rates_free(p->rates);
+    ec_region_free(p->region);
+  }
   free(p->fac);
   free(p->base);
   free(p);
@@ -93,6 +95,8 @@ static void add_checksum(ec_plan *p, const char *path) {
            path, hex);
 }
 
+static int prepare(ec_plan *p, const ec_scenario *s, ec_error *err);
+
 int ec_plan_load(const ec_scenario *s, ec_plan **out, ec_error *err) {
   *out = NULL;
   ec_plan *p = calloc(1, sizeof *p);
@@ -126,22 +130,52 @@ int ec_plan_load(const ec_scenario *s, ec_plan **out, ec_error *err) {
     add_checksum(p, s->facilities);
   }
   p->nexisting = p->nfac;
-  if ((rc = ec_capacity_plan_homes(s, p->region, &p->fac, &p->nfac, err)) ||
-      (rc = ec_population_base(s, &p->census, p->rates, &p->county_base, err))) {
+  rc = prepare(p, s, err);
+  if (rc) {
     ec_plan_free(p);
     return rc;
   }
+  *out = p;
+  return EC_OK;
+}
+
+/* The scenario-dependent part: planned homes, base population, projection. */
+static int prepare(ec_plan *p, const ec_scenario *s, ec_error *err) {
+  int rc;
+  if ((rc = ec_capacity_plan_homes(s, p->region, &p->fac, &p->nfac, err)) ||
+      (rc = ec_population_base(s, &p->census, p->rates, &p->county_base, err)))
+    return rc;
   p->base = calloc((size_t)p->nunits, sizeof *p->base);
   double *w = malloc((size_t)p->nunits * sizeof *w);
   if (!p->base || !w) {
     free(w);
-    ec_plan_free(p);
     return ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
   }
   for (int u = 0; u < p->nunits; u++) w[u] = p->region->units[u].weight;
   ec_plan_share_out(&p->county_base, p->nunits, w, p->base);
   free(w);
-  rc = ec_projection_new(s, p->rates, &p->census, p->nunits, p->base, &p->proj, err);
+  return ec_projection_new(s, p->rates, &p->census, p->nunits, p->base, &p->proj, err);
+}
+
+int ec_plan_derive(const ec_plan *base, const ec_scenario *s, ec_plan **out,
+                   ec_error *err) {
+  *out = NULL;
+  ec_plan *p = calloc(1, sizeof *p);
+  if (!p) return ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+  *p = *base;
+  p->shares_inputs = 1;
+  p->s = s;
+  p->proj = NULL;
+  p->base = NULL;
+  p->nfac = base->nexisting;
+  p->fac = malloc((size_t)(p->nfac + p->nunits + 1) * sizeof *p->fac);
+  if (!p->fac) {
+    free(p);
+    return ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+  }
+  if (p->nfac) memcpy(p->fac, base->fac, (size_t)p->nfac * sizeof *p->fac);
+  p->nyears = s->horizon_year - s->start_year + 1;
+  int rc = prepare(p, s, err);
   if (rc) {
     ec_plan_free(p);
     return rc;

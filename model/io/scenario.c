@@ -473,6 +473,35 @@ int ec_scenario_set(ec_scenario *s, const char *section, const char *key,
   return ec_error_set(err, EC_ERR_STATE, where, line, fq, "unhandled key type");
 }
 
+int ec_scenario_get(const ec_scenario *s, const char *fqkey, char *buf, size_t size) {
+  const char *dot = strchr(fqkey, '.');
+  if (!dot) return EC_ERR_MISSING;
+  char sec[64];
+  snprintf(sec, sizeof sec, "%.*s", (int)(dot - fqkey), fqkey);
+  const kdef *d = find_key(sec, dot + 1);
+  if (!d) return EC_ERR_MISSING;
+  const char *p = (const char *)s + d->off;
+  switch (d->type) {
+  case T_INT: snprintf(buf, size, "%d", *(const int *)p); break;
+  case T_ULONG: snprintf(buf, size, "%lu", *(const unsigned long *)p); break;
+  case T_DOUBLE: snprintf(buf, size, "%.10g", *(const double *)p); break;
+  case T_BOOL: snprintf(buf, size, "%s", *(const int *)p ? "true" : "false"); break;
+  case T_ENUM: {
+    int idx = *(const int *)p;
+    const char *e = d->enums;
+    for (int i = 0; i < idx && e; i++) {
+      e = strchr(e, '|');
+      if (e) e++;
+    }
+    const char *bar = e ? strchr(e, '|') : NULL;
+    snprintf(buf, size, "%.*s", e ? (int)(bar ? (size_t)(bar - e) : strlen(e)) : 0, e ? e : "");
+    break;
+  }
+  default: snprintf(buf, size, "%s", p); break; /* text, path, date; lists as stored */
+  }
+  return EC_OK;
+}
+
 /* --- INI reading ----------------------------------------------------------- */
 
 typedef struct {

@@ -29,6 +29,13 @@ int ec_od_from_points(const double *ox, const double *oy, size_t norig,
                       double max_cost, size_t k_nearest, ec_od **out,
                       ec_error *err);
 
+/* The same with nthreads worker threads for the cost-cut case (k_nearest =
+ * 0); the table is identical whatever the thread count. */
+int ec_od_from_points_mt(const double *ox, const double *oy, size_t norig,
+                         const double *dx, const double *dy, size_t ndest,
+                         double max_cost, size_t k_nearest, int nthreads,
+                         ec_od **out, ec_error *err);
+
 /* From (origin, destination, cost) triples (0-based indices), e.g. a routing
  * engine's table. Pairs absent from the list are unreachable. Duplicate pairs,
  * negative or non-finite costs and out-of-range indices are errors. Entries with

@@ -31,11 +31,18 @@ typedef struct {
   int nunits;
   char checksums[8][160];/* "path sha256" of every input read */
   int nchecksums;
+  int shares_inputs;     /* 1: rates, census, region belong to another plan */
 } ec_plan;
 
 /* Read every input of s and prepare the projection. */
 int ec_plan_load(const ec_scenario *s, ec_plan **out, ec_error *err);
 void ec_plan_free(ec_plan *p);
+
+/* A plan for scenario s (a sweep point of base's scenario) that shares base's
+ * inputs (rates, census, region, facilities read from file) and rebuilds the
+ * planned homes, base population and projection. s must outlive the plan. */
+int ec_plan_derive(const ec_plan *base, const ec_scenario *s, ec_plan **out,
+                   ec_error *err);
 
 /* Share a county population out to units by weight (persons). Every age-sex
  * cell of the units sums to the county's cell. */

@@ -9,6 +9,8 @@
 #ifndef EC_SCENARIO_H
 #define EC_SCENARIO_H
 
+#include <stddef.h>
+
 #include "eldercap/ec_error.h"
 
 #ifdef __cplusplus
@@ -157,6 +159,9 @@ int ec_scenario_load(ec_scenario *s, const char *path, int noverrides,
 int ec_scenario_set(ec_scenario *s, const char *section, const char *key,
                     const char *value, const char *where, long line,
                     ec_error *err);
+/* The value of "section.key" as text (as a scenario file would write it).
+ * Returns EC_OK or EC_ERR_MISSING for an unknown key. */
+int ec_scenario_get(const ec_scenario *s, const char *fqkey, char *buf, size_t size);
 /* Cross-key checks (base <= horizon, quantiles in (0,1), ...). */
 int ec_scenario_validate(const ec_scenario *s, ec_error *err);
 
