@@ -7,6 +7,10 @@
 
 #include "cli.h"
 
+#ifdef ELDERCAP_HAVE_MPI
+#include <mpi.h>
+#endif
+
 static const struct {
   const char *name;
   int (*fn)(int, char **);
@@ -52,6 +56,11 @@ static char *join_args(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+#ifdef ELDERCAP_HAVE_MPI
+  /* threads inside a rank only compute; MPI calls come from the main thread */
+  int provided;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+#endif
   gsl_set_error_handler_off();      /* GSL reports through return codes */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* HDF5 too: we check every call */
   ec_cli_install_signal_handlers();
@@ -87,5 +96,8 @@ int main(int argc, char **argv) {
     rc = EC_EXIT_FAIL;
   }
   free(cl);
+#ifdef ELDERCAP_HAVE_MPI
+  MPI_Finalize();
+#endif
   return rc;
 }

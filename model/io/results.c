@@ -13,6 +13,10 @@
 
 #include "eldercap/ec_atomic.h"
 
+#ifdef ELDERCAP_HAVE_MPI
+#include <mpi.h>
+#endif
+
 #ifndef ELDERCAP_VERSION
 #define ELDERCAP_VERSION "0"
 #endif
@@ -36,6 +40,8 @@ typedef struct {
 
 struct ec_results {
   ec_atomic at;
+  int mpi_rank, mpi_size; /* 0, 1 for a serial file */
+  int phase1;             /* MPI: rank 0 is writing the layout alone */
   hid_t file;
   dimrec *dims;
   int ndims, cap_dims;
@@ -75,11 +81,19 @@ static hid_t file_type(ec_h5type t) {
   return -1;
 }
 
+/* HDF5 1.10 keeps the id of a file whose H5Fclose failed (a write error
+ * while flushing: disk full) and closes it again in its atexit handler, on a
+ * half-destroyed struct: a segfault after the error was reported. We close
+ * every file ourselves, so HDF5's atexit handler is not needed; this must
+ * run before the library initialises, hence a constructor. */
+__attribute__((constructor)) static void results_no_h5_atexit(void) { H5dont_atexit(); }
+
 int ec_results_create(const char *final_path, ec_results **out, ec_error *err) {
   *out = NULL;
   ec_results *r = calloc(1, sizeof *r);
   if (!r) return ec_error_set(err, EC_ERR_NOMEM, final_path, 0, NULL, "out of memory");
   r->file = -1;
+  r->mpi_size = 1;
   int rc = ec_atomic_begin(&r->at, final_path, "", err);
   if (rc) {
     free(r);
@@ -105,9 +119,82 @@ int ec_results_create(const char *final_path, ec_results **out, ec_error *err) {
   return EC_OK;
 }
 
+#ifdef ELDERCAP_HAVE_MPI
+/* Two phases: rank 0 alone writes the layout, tables, strings (parallel HDF5
+ * cannot write variable-length strings) and attributes into a serial file;
+ * ec_results_parallel then reopens it on every rank with MPI-IO for the
+ * ranks' independent numeric writes. */
+int ec_results_create_mpi(const char *final_path, ec_results **out, ec_error *err) {
+  *out = NULL;
+  ec_results *r = calloc(1, sizeof *r);
+  if (!r) return ec_error_set(err, EC_ERR_NOMEM, final_path, 0, NULL, "out of memory");
+  r->file = -1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r->mpi_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &r->mpi_size);
+  r->phase1 = 1;
+  int rc = EC_OK;
+  if (r->mpi_rank == 0) {
+    ec_results *s0 = NULL;
+    rc = ec_results_create(final_path, &s0, err);
+    if (!rc) {
+      r->at = s0->at;
+      r->file = s0->file;
+      free(s0);
+    }
+  }
+  MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (rc) {
+    if (r->mpi_rank != 0)
+      ec_error_set(err, EC_ERR_IO, final_path, 0, NULL, "rank 0 cannot create the output");
+    free(r);
+    return rc;
+  }
+  MPI_Bcast(r->at.tmp_path, sizeof r->at.tmp_path, MPI_CHAR, 0, MPI_COMM_WORLD);
+  snprintf(r->at.final_path, sizeof r->at.final_path, "%s", final_path);
+  *out = r;
+  return EC_OK;
+}
+#endif
+
+int ec_results_parallel(ec_results *r, ec_error *err) {
+#ifdef ELDERCAP_HAVE_MPI
+  if (r->mpi_size <= 1 || !r->phase1) return EC_OK;
+  int ok = 1;
+  if (r->mpi_rank == 0) {
+    for (int i = 0; i < r->nds; i++) H5Dclose(r->ds[i].id);
+    for (int i = 0; i < r->ndims; i++) H5Dclose(r->dims[i].id);
+    ok = H5Fclose(r->file) >= 0;
+  }
+  MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  r->file = -1;
+  r->phase1 = 0;
+  if (!ok) return ec_error_set(err, EC_ERR_IO, r->at.final_path, 0, NULL, "cannot write the layout");
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
+  r->file = H5Fopen(r->at.tmp_path, H5F_ACC_RDWR, fapl);
+  H5Pclose(fapl);
+  ok = r->file >= 0;
+  for (int i = 0; ok && i < r->nds; i++) ok = (r->ds[i].id = H5Dopen2(r->file, r->ds[i].name, H5P_DEFAULT)) >= 0;
+  for (int i = 0; ok && i < r->ndims; i++) ok = (r->dims[i].id = H5Dopen2(r->file, r->dims[i].name, H5P_DEFAULT)) >= 0;
+  int all = 0;
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+  if (!all) return ec_error_set(err, EC_ERR_HDF5, r->at.final_path, 0, NULL,
+                                "cannot reopen the results with MPI-IO");
+#else
+  (void)r;
+  (void)err;
+#endif
+  return EC_OK;
+}
+
+/* Ranks other than 0 only track the layout during the serial phase. */
+static int bookkeeping_only(const ec_results *r) { return r->phase1 && r->mpi_rank != 0; }
+
 static void close_all(ec_results *r) {
-  for (int i = 0; i < r->nds; i++) H5Dclose(r->ds[i].id);
-  for (int i = 0; i < r->ndims; i++) H5Dclose(r->dims[i].id);
+  for (int i = 0; i < r->nds; i++)
+    if (r->ds[i].id >= 0) H5Dclose(r->ds[i].id);
+  for (int i = 0; i < r->ndims; i++)
+    if (r->dims[i].id >= 0) H5Dclose(r->dims[i].id);
   r->nds = r->ndims = 0;
   if (r->file >= 0) {
     H5Fclose(r->file);
@@ -118,7 +205,7 @@ static void close_all(ec_results *r) {
 void ec_results_abort(ec_results *r) {
   if (!r) return;
   close_all(r);
-  ec_atomic_abort(&r->at);
+  if (r->mpi_rank == 0) ec_atomic_abort(&r->at);
   free(r->dims);
   free(r->ds);
   free(r);
@@ -126,16 +213,35 @@ void ec_results_abort(ec_results *r) {
 
 int ec_results_commit(ec_results *r, ec_error *err) {
   int rc = EC_OK;
-  if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
+  if (r->file >= 0 && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
     rc = ec_error_set(err, EC_ERR_IO, r->at.final_path, 0, NULL,
                       "cannot write the results (disk full?)");
-  for (int i = 0; i < r->nds; i++) H5Dclose(r->ds[i].id);
-  for (int i = 0; i < r->ndims; i++) H5Dclose(r->dims[i].id);
+  for (int i = 0; i < r->nds; i++)
+    if (r->ds[i].id >= 0) H5Dclose(r->ds[i].id);
+  for (int i = 0; i < r->ndims; i++)
+    if (r->dims[i].id >= 0) H5Dclose(r->dims[i].id);
   r->nds = r->ndims = 0;
-  if (H5Fclose(r->file) < 0 && !rc)
+  if (r->file >= 0 && H5Fclose(r->file) < 0 && !rc)
     rc = ec_error_set(err, EC_ERR_IO, r->at.final_path, 0, NULL,
                       "cannot close the results file (disk full?)");
   r->file = -1;
+#ifdef ELDERCAP_HAVE_MPI
+  if (r->mpi_size > 1) {
+    int bad = rc != EC_OK, any = 0;
+    MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+    if (any && !rc)
+      rc = ec_error_set(err, EC_ERR_IO, r->at.final_path, 0, NULL, "another rank failed to write");
+    if (r->mpi_rank == 0) {
+      if (!rc) rc = ec_atomic_commit(&r->at, err);
+      else ec_atomic_abort(&r->at);
+    }
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    free(r->dims);
+    free(r->ds);
+    free(r);
+    return rc;
+  }
+#endif
   if (!rc) rc = ec_atomic_commit(&r->at, err);
   else ec_atomic_abort(&r->at);
   free(r->dims);
@@ -188,10 +294,12 @@ int ec_results_dim(ec_results *r, const char *name, size_t n, const int *values_
   if (find_dim(r, name) || n == 0)
     return ec_error_set(err, EC_ERR_STATE, path, 0, name,
                         "dimension defined twice or empty");
+  hid_t d = -1;
+  if (bookkeeping_only(r)) goto record;
   hsize_t dims[1] = {n};
   hid_t sp = H5Screate_simple(1, dims, NULL);
   hid_t ft = values_i ? H5Tcopy(H5T_STD_I32LE) : H5Tcopy(H5T_IEEE_F64LE);
-  hid_t d = H5Dcreate2(r->file, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  d = H5Dcreate2(r->file, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   herr_t st = -1;
   if (d >= 0)
     st = H5Dwrite(d, values_i ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, H5S_ALL,
@@ -204,11 +312,12 @@ int ec_results_dim(ec_results *r, const char *name, size_t n, const int *values_
     if (d >= 0) H5Dclose(d);
     return h5fail(err, path, "write a dimension", name);
   }
+record:
   if (r->ndims == r->cap_dims) {
     int cap = r->cap_dims ? 2 * r->cap_dims : 8;
     dimrec *nd = realloc(r->dims, (size_t)cap * sizeof *nd);
     if (!nd) {
-      H5Dclose(d);
+      if (d >= 0) H5Dclose(d);
       return ec_error_set(err, EC_ERR_NOMEM, path, 0, NULL, "out of memory");
     }
     r->dims = nd;
@@ -237,12 +346,14 @@ int ec_results_define(ec_results *r, const char *name, ec_h5type type, int ndims
                           "unknown dimension '%s'", dims[i]);
     shape[i] = dr[i]->n;
   }
+  hid_t d = -1;
+  if (bookkeeping_only(r)) goto record;
   size_t elsize = type == EC_H5_DOUBLE ? 8 : type == EC_H5_INT32 ? 4 : type == EC_H5_INT8 ? 1 : 16;
   choose_chunks(ndims, shape, elsize, chunk);
   hid_t sp = H5Screate_simple(ndims, shape, NULL);
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   H5Pset_chunk(dcpl, ndims, chunk);
-  if (type != EC_H5_STRING) {
+  if (type != EC_H5_STRING && r->mpi_size == 1) {
     H5Pset_shuffle(dcpl);
     H5Pset_deflate(dcpl, 4);
   }
@@ -258,7 +369,7 @@ int ec_results_define(ec_results *r, const char *name, ec_h5type type, int ndims
   }
   H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
   hid_t ft = file_type(type);
-  hid_t d = H5Dcreate2(r->file, name, ft, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  d = H5Dcreate2(r->file, name, ft, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   H5Tclose(ft);
   H5Pclose(dcpl);
   H5Sclose(sp);
@@ -273,11 +384,12 @@ int ec_results_define(ec_results *r, const char *name, ec_h5type type, int ndims
     H5Dclose(d);
     return h5fail(err, path, "write attributes", name);
   }
+record:
   if (r->nds == r->cap_ds) {
     int cap = r->cap_ds ? 2 * r->cap_ds : 32;
     dsrec *nd = realloc(r->ds, (size_t)cap * sizeof *nd);
     if (!nd) {
-      H5Dclose(d);
+      if (d >= 0) H5Dclose(d);
       return ec_error_set(err, EC_ERR_NOMEM, path, 0, NULL, "out of memory");
     }
     r->ds = nd;
@@ -297,6 +409,7 @@ int ec_results_write(ec_results *r, const char *name, const size_t *start,
   const char *path = r->at.final_path;
   dsrec *d = find_ds(r, name);
   if (!d) return ec_error_set(err, EC_ERR_STATE, path, 0, name, "dataset not defined");
+  if (bookkeeping_only(r)) return EC_OK;
   hsize_t st[EC_H5_MAXDIMS], ct[EC_H5_MAXDIMS];
   for (int i = 0; i < d->ndims; i++) {
     st[i] = start[i];
@@ -340,6 +453,7 @@ static hid_t attr_target(ec_results *r, const char *obj, int *close) {
 
 int ec_results_attr_str(ec_results *r, const char *obj, const char *name,
                         const char *value, ec_error *err) {
+  if (bookkeeping_only(r)) return EC_OK;
   int cl;
   hid_t t = attr_target(r, obj, &cl);
   if (t < 0 || set_str_attr(t, name, value ? value : ""))
@@ -349,6 +463,7 @@ int ec_results_attr_str(ec_results *r, const char *obj, const char *name,
 
 static int num_attr(ec_results *r, const char *obj, const char *name, hid_t ft,
                     hid_t mt, const void *v, ec_error *err) {
+  if (bookkeeping_only(r)) return EC_OK;
   int cl;
   hid_t t = attr_target(r, obj, &cl);
   if (t < 0) return h5fail(err, r->at.final_path, "find the attribute's object", name);
@@ -380,6 +495,9 @@ int ec_results_provenance(ec_results *r, const char *command_line,
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+#ifdef ELDERCAP_HAVE_MPI
+  if (r->mpi_size > 1) MPI_Bcast(now, sizeof now, MPI_CHAR, 0, MPI_COMM_WORLD);
+#endif
   char seedbuf[32];
   snprintf(seedbuf, sizeof seedbuf, "%lu", seed);
   int rc;
@@ -634,6 +752,28 @@ int ec_results_read_double(const char *path, const char *name, int *ndims,
   return rc;
 }
 
+/* Every variable-length block HDF5 allocates during a read, freed by us. */
+typedef struct {
+  void **p;
+  size_t n, cap;
+} vlen_track;
+
+static void *track_alloc(size_t size, void *info) {
+  vlen_track *t = info;
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    void **np = realloc(t->p, cap * sizeof *np);
+    if (!np) return NULL;
+    t->p = np;
+    t->cap = cap;
+  }
+  void *m = malloc(size ? size : 1);
+  if (m) t->p[t->n++] = m;
+  return m;
+}
+
+static void track_free(void *mem, void *info) { (void)mem, (void)info; }
+
 int ec_results_read_strings(const char *path, const char *name, size_t *n,
                             char ***strings, ec_error *err) {
   *strings = NULL;
@@ -656,19 +796,26 @@ int ec_results_read_strings(const char *path, const char *name, size_t *n,
     H5Sget_simple_extent_dims(sp, &len, NULL);
     char **v = calloc(len ? len : 1, sizeof *v);
     hid_t mt = str_type();
-    if (!v || H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-      free(v);
+    /* HDF5 1.10 leaks the strings already converted when a read fails
+     * part-way (a corrupt heap): allocate them through a tracker instead. */
+    vlen_track tr = {0};
+    hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+    if (xfer >= 0) H5Pset_vlen_mem_manager(xfer, track_alloc, &tr, track_free, &tr);
+    if (!v || xfer < 0 || H5Dread(d, mt, H5S_ALL, H5S_ALL, xfer, v) < 0) {
       rc = ec_error_set(err, EC_ERR_HDF5, path, 0, name, "cannot read strings");
     } else {
       char **o = calloc(len ? len : 1, sizeof *o);
-      for (hsize_t i = 0; i < len; i++) {
+      for (hsize_t i = 0; o && i < len; i++) {
         o[i] = strdup(v[i] ? v[i] : "");
       }
-      H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, v);
-      free(v);
       *strings = o;
-      *n = (size_t)len;
+      *n = o ? (size_t)len : 0;
+      if (!o) rc = ec_error_set(err, EC_ERR_NOMEM, path, 0, name, "out of memory");
     }
+    for (size_t i = 0; i < tr.n; i++) free(tr.p[i]);
+    free(tr.p);
+    free(v);
+    if (xfer >= 0) H5Pclose(xfer);
     H5Tclose(mt);
   }
   H5Tclose(t);

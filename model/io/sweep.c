@@ -825,6 +825,7 @@ int ec_runner_new(const ec_scenario *s, const ec_run_options *o, ec_runner **out
 #endif
     rc = ec_results_create(o->output, &r->res, err);
   if (!rc) rc = define_layout(r, err);
+  if (!rc) rc = ec_results_parallel(r->res, err);
   if (rc) {
     ec_runner_free(r);
     return rc;
@@ -851,6 +852,16 @@ int ec_runner_new(const ec_scenario *s, const ec_run_options *o, ec_runner **out
 
 int ec_runner_finish(ec_runner *r, ec_error *err) {
   int rc = EC_OK;
+#ifdef ELDERCAP_HAVE_MPI
+  if (r->o.size > 1) { /* the summary on rank 0 shows every rank's scenarios */
+    int n = EC_SUMMARY_SCENARIOS * EC_NVARS;
+    for (int i = 0; i < n; i++)
+      if (isnan(r->city_totals[i])) r->city_totals[i] = -HUGE_VAL;
+    MPI_Allreduce(MPI_IN_PLACE, r->city_totals, n, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    for (int i = 0; i < n; i++)
+      if (r->city_totals[i] == -HUGE_VAL) r->city_totals[i] = NAN;
+  }
+#endif
   if (r->ckpt_fd >= 0) {
     fdatasync(r->ckpt_fd);
     close(r->ckpt_fd);

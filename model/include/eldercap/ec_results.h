@@ -25,6 +25,21 @@ typedef enum { EC_H5_DOUBLE, EC_H5_INT32, EC_H5_INT8, EC_H5_STRING } ec_h5type;
 
 /* Begin a results file (nothing appears at final_path until commit). */
 int ec_results_create(const char *final_path, ec_results **out, ec_error *err);
+#ifdef ELDERCAP_HAVE_MPI
+/* Collective over MPI_COMM_WORLD: one file written by every rank with
+ * parallel HDF5 (MPI-IO). Rank 0 chooses the temporary name and renames the
+ * file into place at commit. Datasets are chunked but not compressed: HDF5
+ * 1.10 compresses only with collective writes, and ranks write their own
+ * scenarios independently. Every define/attribute call must be made by all
+ * ranks with the same arguments (rank 0 alone writes the layout, strings
+ * and attributes until ec_results_parallel); writes are independent. */
+int ec_results_create_mpi(const char *final_path, ec_results **out, ec_error *err);
+#endif
+
+/* MPI: end the serial layout phase and reopen the file on every rank for
+ * independent writes. A no-op for a serial file. */
+int ec_results_parallel(ec_results *r, ec_error *err);
+
 /* Close, flush and rename into place. Frees r. */
 int ec_results_commit(ec_results *r, ec_error *err);
 /* Close and delete the temporary file. Frees r; accepts NULL. */
