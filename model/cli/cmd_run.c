@@ -139,6 +139,9 @@ static void print_summary(const ec_plan *p, const double *vars, const ec_city_ye
     }
     printf("  %-36s %9.0f %9.0f %9.0f %9.0f %9.1f  %s\n", "city total", te, tr, ta, tr - ta,
            te > 0 ? 1000 * ta / te : NAN, ta >= tr ? "yes" : "NO");
+    if (city && !isnan(city[y].access_gini))
+      printf("  access: %.0f %% of the elderly within %.0f km of an open home; Gini of 2SFCA "
+             "access %.3f\n", 100 * city[y].share_within, s->radius_m / 1000, city[y].access_gini);
     if (city) {
       const ec_city_year *c = &city[y];
       printf("  homes open: %.0f; giving medical care: %.0f; share %s (target > %.0f %%): %s\n",
@@ -146,6 +149,32 @@ static void print_summary(const ec_plan *p, const double *vars, const ec_city_ye
              isnan(c->medical_share) ? "unknown" : "known", 100 * s->medical_share_target,
              c->meets_medical > 0 ? "met" : c->meets_medical == 0 ? "NOT met" : "unknown (no data on which homes give medical care)");
     }
+  }
+  if (p->options) {
+    int K = s->siting_options;
+    printf("\nSiting of each township's %d-bed home (三(三): weighing where the elderly live), "
+           "%s, best %d options,\nmeasured on the %d elderly:\n", s->home_min_beds,
+           s->siting_model, K, s->base_year);
+    printf("  %-30s %3s %9s %8s %8s %8s %8s %6s %7s\n", "township", "opt", "lon", "lat",
+           "mean km", "max km", "in reach", "beds/k", "load");
+    for (int u = 0; u < p->nunits; u++)
+      for (int k = 0; k < K; k++) {
+        const ec_site_option *o = &p->options[u * K + k];
+        if (o->unit < 0) continue;
+        double lon, lat;
+        ec_region_to_lonlat(p->region, 1, &o->x_m, &o->y_m, &lon, &lat, NULL);
+        char name[200];
+        snprintf(name, sizeof name, "%s", k == 0 ? p->region->units[u].name : "");
+        int cols = 0;
+        for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+          if ((*c & 0xC0) != 0x80) cols += (*c >= 0xE0) ? 2 : 1;
+        printf("  %s%*s %3d %9.4f %8.4f %8.2f %8.2f %7.0f%% %6.1f %7.2f\n", name,
+               cols < 30 ? 30 - cols : 0, "", k + 1, lon, lat, o->mean_dist_m / 1000,
+               o->max_dist_m / 1000, 100 * o->share_within, o->beds_per_1000, o->load);
+      }
+    printf("  (in reach: share within %.0f km; beds/k: 2SFCA beds per 1,000 elderly within "
+           "%.0f km after opening; load: expected users / beds; best options proven optimal, "
+           "gap %.2g)\n", s->siting_radius_m / 1000, s->catchment_m / 1000, p->options[0].gap);
   }
 #undef VAL
 }

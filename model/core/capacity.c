@@ -19,6 +19,12 @@ const ec_var_info ec_var_table[EC_NVARS] = {
     {"occupancy", "1", "occupancy rate of available beds (residents / available)", 0},
     {"meets_bed_standard", "1", "1 if beds available >= beds required, else 0", 1},
     {"has_required_home", "1", "1 if a home of at least home_min_beds beds is open, else 0", 1},
+    {"access_beds_per_1000", "beds per 1000 persons",
+     "2SFCA: beds per 1,000 elderly within the catchment (elderly-weighted mean over the township)", 0},
+    {"share_within_radius", "1", "share of the elderly within radius_m of an open home", 0},
+    {"share_within_radius_medical", "1",
+     "share of the elderly within radius_m of an open home giving medical care", 0},
+    {"distance_nearest_m", "m", "elderly-weighted mean straight-line distance to the nearest open home", 0},
 };
 
 double ec_capacity_beds_required(double beds_per_1000, double elderly) {
@@ -99,6 +105,10 @@ int ec_capacity_compute(const ec_scenario *s, int nyears, int nunits,
       V(EC_V_OCCUPANCY, y, u) = avail > 0 ? res / avail : NAN;
       V(EC_V_MEETS_BEDS, y, u) = avail >= req ? 1 : 0;
       V(EC_V_HAS_HOME, y, u) = home;
+      V(EC_V_ACCESS, y, u) = NAN; /* filled by the spatial measures */
+      V(EC_V_SHARE_WITHIN, y, u) = NAN;
+      V(EC_V_SHARE_MEDICAL, y, u) = NAN;
+      V(EC_V_DIST_NEAREST, y, u) = NAN;
     }
     if (city) {
       ec_city_year *c = &city[y];
@@ -111,6 +121,7 @@ int ec_capacity_compute(const ec_scenario *s, int nyears, int nunits,
           if (fac[f].medical == 1) c->homes_medical += 1;
         }
       c->medical_share = known ? c->homes_medical / known : NAN;
+      c->access_gini = c->access_palma = c->share_within = NAN;
       /* unknown homes could go either way: the rule is decided only when the
        * known ones settle it */
       if (c->homes == 0) c->meets_medical = 0;

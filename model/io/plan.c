@@ -9,9 +9,12 @@
 void ec_plan_free(ec_plan *p) {
   if (!p) return;
   ec_projection_free(p->proj);
+  ec_od_free(p->od);
   if (!p->shares_inputs) {
     ec_rates_free(p->rates);
     ec_region_free(p->region);
+    ec_demand_grid_free(&p->grid);
+    free(p->options);
   }
   free(p->fac);
   free(p->base);
@@ -96,6 +99,7 @@ static void add_checksum(ec_plan *p, const char *path) {
 }
 
 static int prepare(ec_plan *p, const ec_scenario *s, ec_error *err);
+static int prepare_keep(ec_plan *p, const ec_scenario *s, const ec_plan *base, ec_error *err);
 
 int ec_plan_load(const ec_scenario *s, ec_plan **out, ec_error *err) {
   *out = NULL;
@@ -130,6 +134,16 @@ int ec_plan_load(const ec_scenario *s, ec_plan **out, ec_error *err) {
     add_checksum(p, s->facilities);
   }
   p->nexisting = p->nfac;
+  for (int f = 0; f < p->nfac; f++)
+    if (isnan(p->fac[f].x_m) && p->fac[f].unit >= 0) { /* ASSUMPTION, see README */
+      p->fac[f].x_m = p->region->units[p->fac[f].unit].cx_m;
+      p->fac[f].y_m = p->region->units[p->fac[f].unit].cy_m;
+    }
+  if (s->coverage_enabled && s->townships[0] &&
+      (rc = ec_demand_grid_build(p->region, s->cell_size_m, &p->grid, err))) {
+    ec_plan_free(p);
+    return rc;
+  }
   rc = prepare(p, s, err);
   if (rc) {
     ec_plan_free(p);
@@ -139,10 +153,24 @@ int ec_plan_load(const ec_scenario *s, ec_plan **out, ec_error *err) {
   return EC_OK;
 }
 
+/* prepare() for a sweep point: planned homes take the base plan's sites. */
+static int prepare_keep(ec_plan *p, const ec_scenario *s, const ec_plan *base, ec_error *err) {
+  int rc = ec_capacity_plan_homes(s, p->region, &p->fac, &p->nfac, err);
+  if (rc) return rc;
+  for (int f = p->nexisting; f < p->nfac; f++)
+    for (int b = base->nexisting; b < base->nfac; b++)
+      if (base->fac[b].unit == p->fac[f].unit) {
+        p->fac[f].x_m = base->fac[b].x_m;
+        p->fac[f].y_m = base->fac[b].y_m;
+      }
+  p->homes_planned = 1;
+  return prepare(p, s, err);
+}
+
 /* The scenario-dependent part: planned homes, base population, projection. */
 static int prepare(ec_plan *p, const ec_scenario *s, ec_error *err) {
   int rc;
-  if ((rc = ec_capacity_plan_homes(s, p->region, &p->fac, &p->nfac, err)) ||
+  if ((!p->homes_planned && (rc = ec_capacity_plan_homes(s, p->region, &p->fac, &p->nfac, err))) ||
       (rc = ec_population_base(s, &p->census, p->rates, &p->county_base, err)))
     return rc;
   p->base = calloc((size_t)p->nunits, sizeof *p->base);
@@ -153,7 +181,19 @@ static int prepare(ec_plan *p, const ec_scenario *s, ec_error *err) {
   }
   for (int u = 0; u < p->nunits; u++) w[u] = p->region->units[u].weight;
   ec_plan_share_out(&p->county_base, p->nunits, w, p->base);
+  if (p->grid.n > 0) {
+    if (p->shares_inputs) {
+      /* a sweep point: the planned homes stand where the base plan put them */
+    } else if (s->siting_enabled) {
+      for (int u = 0; u < p->nunits; u++) w[u] = ec_agesex_sum_from(&p->base[u], s->elderly_age);
+      p->options = calloc((size_t)p->nunits * (size_t)s->siting_options, sizeof *p->options);
+      rc = p->options ? ec_spatial_site_homes(s, &p->grid, p->fac, p->nfac, w, p->options, err)
+                      : ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    }
+    if (!rc) rc = ec_spatial_od(s, &p->grid, p->fac, p->nfac, &p->od, err);
+  }
   free(w);
+  if (rc) return rc;
   return ec_projection_new(s, p->rates, &p->census, p->nunits, p->base, &p->proj, err);
 }
 
@@ -175,7 +215,8 @@ int ec_plan_derive(const ec_plan *base, const ec_scenario *s, ec_plan **out,
   }
   if (p->nfac) memcpy(p->fac, base->fac, (size_t)p->nfac * sizeof *p->fac);
   p->nyears = s->horizon_year - s->start_year + 1;
-  int rc = prepare(p, s, err);
+  p->od = NULL;
+  int rc = prepare_keep(p, s, base, err);
   if (rc) {
     ec_plan_free(p);
     return rc;
@@ -188,9 +229,32 @@ int ec_plan_simulate(const ec_plan *p, long scenario_index, long replicate,
                      ec_agesex *pop, double *vars, ec_city_year *city,
                      ec_error *err) {
   int rc = ec_projection_run(p->proj, scenario_index, replicate, pop, err);
-  if (rc) return rc;
-  return ec_capacity_compute(p->s, p->nyears, p->nunits, pop, p->fac, p->nfac,
-                             vars, city, err);
+  if (!rc) rc = ec_capacity_compute(p->s, p->nyears, p->nunits, pop, p->fac, p->nfac,
+                                    vars, city, err);
+  if (rc || p->grid.n == 0 || !p->od) return rc;
+  /* access measures of every year, on the same demand grid */
+  size_t cell = (size_t)p->nyears * (size_t)p->nunits;
+  int nu = p->nunits;
+  double *acc = malloc((size_t)EC_NACC * (size_t)nu * sizeof *acc);
+  if (!acc) return ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+  static const int map[EC_NACC] = {EC_V_ACCESS, EC_V_SHARE_WITHIN, EC_V_SHARE_MEDICAL,
+                                   EC_V_DIST_NEAREST};
+  for (int y = 0; y < p->nyears && !rc; y++) {
+    const double *eld = vars + (size_t)EC_V_ELDERLY * cell + (size_t)y * (size_t)nu;
+    ec_acc_city c;
+    rc = ec_spatial_measures(p->s, &p->grid, p->fac, p->nfac, p->od, p->s->start_year + y + 0.5,
+                             eld, acc, &c, err);
+    for (int k = 0; !rc && k < EC_NACC; k++)
+      memcpy(vars + (size_t)map[k] * cell + (size_t)y * (size_t)nu, acc + (size_t)k * (size_t)nu,
+             (size_t)nu * sizeof *acc);
+    if (!rc && city) {
+      city[y].access_gini = c.gini;
+      city[y].access_palma = c.palma;
+      city[y].share_within = c.share_within;
+    }
+  }
+  free(acc);
+  return rc;
 }
 
 int ec_plan_write_static(const ec_plan *p, ec_results *r, int nquantiles,
@@ -297,6 +361,59 @@ int ec_plan_write_static(const ec_plan *p, ec_results *r, int nquantiles,
       goto done;
   }
   (void)dY;
+  if (p->options) {
+    int K = s->siting_options;
+    int *ks = malloc((size_t)K * sizeof *ks);
+    double *ov = malloc((size_t)K * (size_t)nu * sizeof *ov);
+    if (!ks || !ov) {
+      free(ks);
+      free(ov);
+      rc = ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+      goto done;
+    }
+    for (int k = 0; k < K; k++) ks[k] = k;
+    rc = ec_results_dim(r, "site", (size_t)K, ks, NULL, "1",
+                        "siting option rank for each township's planned home (0 = best)", err);
+    const char *dSU[] = {"site", "township"};
+#define PUTO(name, field, units, ln)                                            \
+    for (int k = 0; !rc && k < K; k++)                                          \
+      for (int u = 0; u < nu; u++) {                                            \
+        const ec_site_option *o = &p->options[u * K + k];                       \
+        ov[k * nu + u] = o->unit >= 0 ? (double)(o->field) : NAN;               \
+      }                                                                         \
+    if (!rc) rc = ec_results_put(r, name, EC_H5_DOUBLE, 2, dSU, units, ln, ov, err);
+    PUTO("site_x", x_m, "m", "option's site easting in the working CRS")
+    PUTO("site_y", y_m, "m", "option's site northing in the working CRS")
+    if (!rc) {
+      double *xs = malloc((size_t)K * (size_t)nu * sizeof *xs), *ys = malloc((size_t)K * (size_t)nu * sizeof *ys);
+      double *lon = malloc((size_t)K * (size_t)nu * sizeof *lon), *lat = malloc((size_t)K * (size_t)nu * sizeof *lat);
+      if (!xs || !ys || !lon || !lat) rc = ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+      for (int k = 0; !rc && k < K; k++)
+        for (int u = 0; u < nu; u++) {
+          const ec_site_option *o = &p->options[u * K + k];
+          xs[k * nu + u] = o->unit >= 0 ? o->x_m : NAN;
+          ys[k * nu + u] = o->unit >= 0 ? o->y_m : NAN;
+        }
+      if (!rc) rc = ec_region_to_lonlat(g, (size_t)K * (size_t)nu, xs, ys, lon, lat, err);
+      if (!rc) rc = ec_results_put(r, "site_lon", EC_H5_DOUBLE, 2, dSU, "degrees_east", "option's site longitude (EPSG:4326)", lon, err);
+      if (!rc) rc = ec_results_put(r, "site_lat", EC_H5_DOUBLE, 2, dSU, "degrees_north", "option's site latitude (EPSG:4326)", lat, err);
+      free(xs); free(ys); free(lon); free(lat);
+    }
+    PUTO("site_mean_distance_m", mean_dist_m, "m", "elderly-weighted mean distance of the township's elderly to the site")
+    PUTO("site_max_distance_m", max_dist_m, "m", "largest distance of the township's elderly to the site")
+    PUTO("site_share_within_radius", share_within, "1", "share of the township's elderly within siting radius_m of the site")
+    PUTO("site_beds_per_1000_reach", beds_per_1000, "beds per 1000 persons", "2SFCA beds per 1,000 elderly within reach for the township after opening")
+    PUTO("site_distance_medical_m", dist_medical_m, "m", "distance from the site to the nearest home giving medical care (NaN: none)")
+    PUTO("site_load", load, "1", "expected users within the catchment / the home's beds")
+    PUTO("site_objective", objective, "1", "the siting model's objective (p-median: person-metres; MCLP: persons covered)")
+    PUTO("site_lower_bound", lower_bound, "1", "certified bound on the best objective (Lagrangian)")
+    PUTO("site_gap", gap, "1", "relative optimality gap of the best option")
+#undef PUTO
+    free(ks);
+    free(ov);
+    if (!rc) rc = ec_results_attr_str(r, "site_x", "siting_model", s->siting_model, err);
+    if (rc) goto done;
+  }
   {
     char sums[8 * 170] = "";
     for (int i = 0; i < p->nchecksums; i++) {

@@ -86,6 +86,7 @@ static const kdef schema[] = {
     {"capacity", "medical_deadline", T_DATE, F(medical_deadline), 0, 0, NULL},
     {"capacity", "use_per_1000", T_DOUBLE, F(use_per_1000), 0, 1000, NULL},
 
+    {"coverage", "enabled", T_BOOL, F(coverage_enabled), 0, 0, NULL},
     {"coverage", "cell_size_m", T_DOUBLE, F(cell_size_m), 10, 1e5, NULL},
     {"coverage", "radius_m", T_DOUBLE, F(radius_m), 0, 1e6, NULL},
     {"coverage", "catchment_m", T_DOUBLE, F(catchment_m), 0, 1e6, NULL},
@@ -158,6 +159,7 @@ void ec_scenario_defaults(ec_scenario *s) {
   s->medical_share_target = 0.5;         /* 三(四): more than half */
   snprintf(s->medical_deadline, sizeof s->medical_deadline, "2017-12-31");
   s->use_per_1000 = 20;                  /* ASSUMPTION, see README */
+  s->coverage_enabled = 1;
   s->cell_size_m = 500;
   s->radius_m = 5000;
   s->catchment_m = 10000;

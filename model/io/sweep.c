@@ -78,7 +78,7 @@ static uint64_t fnv1a(const void *p, size_t n);
 
 /* --- the runner ---------------------------------------------------------- */
 
-#define NCITY 4 /* homes, homes_medical, medical_share, meets_medical */
+#define NCITY 7 /* homes, homes_medical, medical_share, meets_medical, gini, palma, within */
 #define EC_SUMMARY_SCENARIOS 64 /* scenarios whose city totals the summary keeps */
 
 typedef struct {
@@ -284,7 +284,13 @@ static int define_layout(ec_runner *r, ec_error *err) {
       (rc = ec_results_define(r->res, "meets_medical_rule", EC_H5_INT8, nc, dc, "1",
                               "1 if more than medical_share_target of homes give medical care, "
                               "0 if not, -1 unknown",
-                              err)))
+                              err)) ||
+      (rc = ec_results_define(r->res, "access_gini", EC_H5_DOUBLE, nc, dc, "1",
+                              "Gini of 2SFCA access over the city's elderly", err)) ||
+      (rc = ec_results_define(r->res, "access_palma", EC_H5_DOUBLE, nc, dc, "1",
+                              "Palma ratio of 2SFCA access (top 10 % / bottom 40 %)", err)) ||
+      (rc = ec_results_define(r->res, "share_within_radius_city", EC_H5_DOUBLE, nc, dc, "1",
+                              "share of the city's elderly within radius_m of an open home", err)))
     return rc;
   if (!r->has_scen) {
     const char *d4[] = {"year", "sex", "age", "township"};
@@ -399,8 +405,10 @@ static int write_payload(ec_runner *r, long k, const double *pl, const ec_agesex
   if (!rc) {
     size_t sc[2] = {(size_t)k, 0}, cc[2] = {1, (size_t)r->nyears};
     size_t *s1 = r->has_scen ? sc : sc + 1, *c1 = r->has_scen ? cc : cc + 1;
-    static const char *names[NCITY] = {"homes_open", "homes_medical", "medical_share",
-                                       "meets_medical_rule"};
+    static const char *names[NCITY] = {"homes_open",         "homes_medical",
+                                       "medical_share",      "meets_medical_rule",
+                                       "access_gini",        "access_palma",
+                                       "share_within_radius_city"};
     for (int c = 0; c < NCITY && !rc; c++) {
       const double *src = city + (size_t)c * (size_t)r->nyears;
       if (c == 3) {
@@ -596,6 +604,9 @@ static int do_item(ec_runner *r, long i, ec_agesex *pop, ec_error *err) {
       sl->city[1 * r->nyears + y] = cy[y].homes_medical;
       sl->city[2 * r->nyears + y] = cy[y].medical_share;
       sl->city[3 * r->nyears + y] = cy[y].meets_medical;
+      sl->city[4 * r->nyears + y] = cy[y].access_gini;
+      sl->city[5 * r->nyears + y] = cy[y].access_palma;
+      sl->city[6 * r->nyears + y] = cy[y].share_within;
     }
     free(cy);
     return rc;
@@ -712,6 +723,9 @@ static int flush_batch(ec_runner *r, ec_error *err) {
         r->sum_city[y].homes_medical = sl->city[r->nyears + y];
         r->sum_city[y].medical_share = sl->city[2 * r->nyears + y];
         r->sum_city[y].meets_medical = (int)sl->city[3 * r->nyears + y];
+        r->sum_city[y].access_gini = sl->city[4 * r->nyears + y];
+        r->sum_city[y].access_palma = sl->city[5 * r->nyears + y];
+        r->sum_city[y].share_within = sl->city[6 * r->nyears + y];
       }
     }
     if (!rc) {

@@ -155,6 +155,20 @@ Test(run, baseline_matches_census_and_formula) {
   char *ver = read_attr(f, "eldercap_version");
   cr_assert(strlen(ver) > 0);
   free(ver);
+  /* siting options [site, township]: ranked by the p-median objective, i.e.
+   * by mean distance for one home; access shares are shares */
+  hsize_t ns, nu2;
+  double *md = read_2d(f, "site_mean_distance_m", &ns, &nu2);
+  cr_assert_eq(ns, 3);
+  cr_assert_eq(nu2, nu);
+  for (hsize_t u = 0; u < nu; u++) {
+    cr_assert_leq(md[u], md[nu + u]);
+    cr_assert_leq(md[nu + u], md[2 * nu + u]);
+  }
+  double *sw = read_2d(f, "share_within_radius", &ny, &nu);
+  for (hsize_t i = nu; i < ny * nu; i++) cr_assert(sw[i] >= 0 && sw[i] <= 1);
+  free(md);
+  free(sw);
   H5Fclose(f);
   free(years); free(p60); free(p65); free(p80); free(ptot); free(eld); free(req);
   free(avail); free(gap);

@@ -44,6 +44,11 @@ typedef enum {
   EC_V_OCCUPANCY,      /* 1: residents / available (NaN with no beds) */
   EC_V_MEETS_BEDS,     /* flag: available >= required */
   EC_V_HAS_HOME,       /* flag: a home of >= home_min_beds open */
+  /* spatial access (ec_spatial), NaN without township polygons */
+  EC_V_ACCESS,         /* 2SFCA beds per 1,000 elderly within the catchment */
+  EC_V_SHARE_WITHIN,   /* 1: elderly within radius_m of an open home */
+  EC_V_SHARE_MEDICAL,  /* 1: elderly within radius_m of an open medical home */
+  EC_V_DIST_NEAREST,   /* m: mean distance to the nearest open home */
   EC_NVARS
 } ec_var;
 
@@ -61,6 +66,9 @@ typedef struct {
   double homes_medical;     /* of which giving medical care (count) */
   double medical_share;     /* 1: homes_medical / homes with known status; NaN if none known */
   int meets_medical;        /* flag: medical_share > target (-1 unknown) */
+  double access_gini;       /* 1: Gini of 2SFCA access over the elderly (NaN: none) */
+  double access_palma;      /* 1: Palma ratio of 2SFCA access */
+  double share_within;      /* 1: city elderly within radius_m of an open home */
 } ec_city_year;
 
 /* Add the policy's planned home to every unit without one of >= home_min_beds

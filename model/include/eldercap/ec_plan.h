@@ -11,6 +11,7 @@
 #include "eldercap/ec_region.h"
 #include "eldercap/ec_results.h"
 #include "eldercap/ec_scenario.h"
+#include "eldercap/ec_spatial.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +33,10 @@ typedef struct {
   char checksums[8][160];/* "path sha256" of every input read */
   int nchecksums;
   int shares_inputs;     /* 1: rates, census, region belong to another plan */
+  ec_demand_grid grid;   /* demand points (n = 0: no spatial measures) */
+  ec_od *od;             /* demand points x facilities (m) */
+  ec_site_option *options; /* nunits * s->siting_options, NULL without siting */
+  int homes_planned;     /* the policy's homes are already in fac */
 } ec_plan;
 
 /* Read every input of s and prepare the projection. */

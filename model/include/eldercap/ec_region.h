@@ -4,6 +4,8 @@
 #ifndef EC_REGION_H
 #define EC_REGION_H
 
+#include <stddef.h>
+
 #include "eldercap/ec_error.h"
 #include "eldercap/ec_scenario.h"
 
@@ -44,6 +46,11 @@ void ec_region_free(ec_region *r);
  * unit named after the census area (code/name given). */
 int ec_region_read(const ec_scenario *s, const char *single_code,
                    const char *single_name, ec_region **out, ec_error *err);
+
+/* Working-CRS coordinates (m) to longitude/latitude (degrees, EPSG:4326). */
+int ec_region_to_lonlat(const ec_region *r, size_t n, const double *x_m,
+                        const double *y_m, double *lon_deg, double *lat_deg,
+                        ec_error *err);
 
 #ifdef __cplusplus
 }

@@ -97,6 +97,7 @@ typedef struct {
   double use_per_1000;           /* beds demanded per 1,000 elderly (occupancy) */
 
   /* [coverage] */
+  int coverage_enabled;          /* demand grid + access measures in runs */
   double cell_size_m;            /* demand grid cell (m), 500 */
   double radius_m;               /* coverage radius (m) */
   double catchment_m;            /* FCA catchment (m) */
