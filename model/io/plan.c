@@ -15,6 +15,7 @@ void ec_plan_free(ec_plan *p) {
     ec_region_free(p->region);
     ec_demand_grid_free(&p->grid);
     free(p->options);
+    ec_standards_result_free(p->standards);
   }
   free(p->fac);
   free(p->base);
@@ -139,6 +140,22 @@ int ec_plan_load(const ec_scenario *s, ec_plan **out, ec_error *err) {
       p->fac[f].x_m = p->region->units[p->fac[f].unit].cx_m;
       p->fac[f].y_m = p->region->units[p->fac[f].unit].cy_m;
     }
+  if (s->units[0]) { /* 二: the civil-affairs standards of every 2017 unit */
+    ec_std_unit *units = NULL;
+    ec_std_inventory *inv = NULL;
+    int n = 0;
+    rc = ec_standards_units_read(s->units, &units, &n, err);
+    if (!rc && s->inventory[0]) rc = ec_standards_inventory_read(s->inventory, units, n, &inv, err);
+    if (!rc) rc = ec_standards_evaluate(s, units, n, inv, s->as_of, &p->standards, err);
+    free(units);
+    free(inv);
+    if (rc) {
+      ec_plan_free(p);
+      return rc;
+    }
+    add_checksum(p, s->units);
+    add_checksum(p, s->inventory);
+  }
   if (s->coverage_enabled && s->townships[0] &&
       (rc = ec_demand_grid_build(p->region, s->cell_size_m, &p->grid, err))) {
     ec_plan_free(p);
@@ -257,6 +274,55 @@ int ec_plan_simulate(const ec_plan *p, long scenario_index, long replicate,
   return rc;
 }
 
+/* The standards table on a `unit` dimension (all statistical units, which
+ * are more than the township polygons). */
+static int write_standards(const ec_std_result *sr, ec_results *r, ec_error *err) {
+  int n = ec_standards_result_n(sr), rc;
+  int *idx = malloc((size_t)n * sizeof *idx);
+  const char **str = malloc((size_t)n * sizeof *str);
+  double *v = malloc((size_t)n * sizeof *v);
+  int8_t *i8 = malloc((size_t)n);
+  if (!idx || !str || !v || !i8) {
+    rc = ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    goto out;
+  }
+  for (int i = 0; i < n; i++) idx[i] = i;
+  const char *dU[] = {"unit"};
+  if ((rc = ec_results_dim(r, "unit", (size_t)n, idx, NULL, "1",
+                           "statistical unit of 2017 (civil-affairs standards)", err)))
+    goto out;
+  for (int i = 0; i < n; i++) str[i] = ec_standards_result_unit(sr, i)->code;
+  if ((rc = ec_results_put(r, "unit_code", EC_H5_STRING, 1, dU, "1", "NBS 2017 code of the unit", str, err)))
+    goto out;
+  for (int i = 0; i < n; i++) str[i] = ec_standards_result_unit(sr, i)->name_zh;
+  if ((rc = ec_results_put(r, "unit_name", EC_H5_STRING, 1, dU, "1", "Chinese name of the unit", str, err)))
+    goto out;
+  for (int c = 0; c < ec_standards_ncolumns(sr) && !rc; c++) {
+    ec_std_column info;
+    ec_standards_column(sr, c, &info, v);
+    char name[128];
+    snprintf(name, sizeof name, "standards_%s", info.name);
+    if (info.kind == 1 || info.kind == 2) {
+      for (int i = 0; i < n; i++) i8[i] = (int8_t)v[i];
+      rc = ec_results_put(r, name, EC_H5_INT8, 1, dU, info.units, info.long_name, i8, err);
+      if (!rc && info.flag_meanings)
+        rc = ec_results_attr_str(r, name, "flag_meanings", info.flag_meanings, err);
+    } else {
+      rc = ec_results_put(r, name, EC_H5_DOUBLE, 1, dU, info.units, info.long_name, v, err);
+    }
+  }
+  if (!rc) {
+    const char *asof = ec_standards_result_as_of(sr);
+    rc = ec_results_attr_str(r, NULL, "standards_as_of", asof ? asof : "", err);
+  }
+out:
+  free(idx);
+  free(str);
+  free(v);
+  free(i8);
+  return rc;
+}
+
 int ec_plan_write_static(const ec_plan *p, ec_results *r, int nquantiles,
                          int nreplicates, ec_error *err) {
   const ec_scenario *s = p->s;
@@ -361,6 +427,7 @@ int ec_plan_write_static(const ec_plan *p, ec_results *r, int nquantiles,
       goto done;
   }
   (void)dY;
+  if (p->standards && (rc = write_standards(p->standards, r, err))) goto done;
   if (p->options) {
     int K = s->siting_options;
     int *ks = malloc((size_t)K * sizeof *ks);

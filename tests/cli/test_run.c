@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "eldercap/ec_results.h"
+
 static char tmpdir[256];
 
 static void setup(void) {
@@ -172,6 +174,47 @@ Test(run, baseline_matches_census_and_formula) {
   H5Fclose(f);
   free(years); free(p60); free(p65); free(p80); free(ptot); free(eld); free(req);
   free(avail); free(gap);
+}
+
+/* 二(一), 二(三): 郭店镇 had 44,268 people (c.2000, data/README.md), between
+ * 30,000 and 50,000: 4 full-time staff and a budget of at least 200,000 yuan;
+ * 28 villages + 4 communities = 32 stations, 32 x 500 x 12 = 192,000 yuan of
+ * coordinator allowances. 新建路街道 has no population: unknown, not guessed. */
+Test(run, standards_in_results) {
+  char cmd[2048], err[4096], h5[512];
+  snprintf(h5, sizeof h5, "%s/st.h5", tmpdir);
+  snprintf(cmd, sizeof cmd, "%s run -q %s/scenarios/xinzheng.ini -o %s", EC_BIN, EC_SOURCE_DIR, h5);
+  cr_assert_eq(sh(cmd, err, sizeof err), 0, "%s", err);
+  size_t n;
+  char **codes;
+  ec_error e;
+  cr_assert_eq(ec_results_read_strings(h5, "unit_code", &n, &codes, &e), 0, "%s", e.msg);
+  cr_assert_eq(n, 15, "all 15 units of 2017");
+  int gd = -1, xj = -1;
+  for (size_t i = 0; i < n; i++) {
+    if (!strcmp(codes[i], "410184108000")) gd = (int)i;
+    if (!strcmp(codes[i], "410184001000")) xj = (int)i;
+    free(codes[i]);
+  }
+  free(codes);
+  cr_assert(gd >= 0 && xj >= 0);
+  int nd;
+  size_t shp[EC_H5_MAXDIMS];
+  double *staff, *budget, *stations, *allow;
+  cr_assert_eq(ec_results_read_double(h5, "standards_staff_required", &nd, shp, &staff, &e), 0);
+  cr_assert_eq(ec_results_read_double(h5, "standards_budget_min_yuan", &nd, shp, &budget, &e), 0);
+  cr_assert_eq(ec_results_read_double(h5, "standards_stations_required", &nd, shp, &stations, &e), 0);
+  cr_assert_eq(ec_results_read_double(h5, "standards_coordinator_allowance_yuan_per_year", &nd, shp,
+                                      &allow, &e), 0);
+  cr_assert_eq(staff[gd], 4.0);
+  cr_assert_eq(budget[gd], 200000.0);
+  cr_assert_eq(stations[gd], 32.0);
+  cr_assert_eq(allow[gd], 192000.0);
+  cr_assert(isnan(staff[xj]));
+  free(staff);
+  free(budget);
+  free(stations);
+  free(allow);
 }
 
 Test(run, set_override_changes_standard) {

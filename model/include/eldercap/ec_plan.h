@@ -12,6 +12,7 @@
 #include "eldercap/ec_results.h"
 #include "eldercap/ec_scenario.h"
 #include "eldercap/ec_spatial.h"
+#include "eldercap/ec_standards.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +38,8 @@ typedef struct {
   ec_od *od;             /* demand points x facilities (m) */
   ec_site_option *options; /* nunits * s->siting_options, NULL without siting */
   int homes_planned;     /* the policy's homes are already in fac */
+  ec_std_result *standards; /* civil-affairs requirement (and compliance), NULL
+                               without [data] units */
 } ec_plan;
 
 /* Read every input of s and prepare the projection. */
