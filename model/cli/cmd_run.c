@@ -259,6 +259,12 @@ int ec_cmd_run(int argc, char **argv) {
     if (rc == 0) rc = ec_runner_finish(r, &err);
   }
   ec_progress_done(&prog);
+  if (!rc) {
+    double ws, wb;
+    ec_runner_write_stats(r, &ws, &wb);
+    ec_cli_note("rank %d: %ld scenarios, wrote %.1f MB of values in %.3f s (%.1f MB/s)", ro.rank,
+                ec_runner_nscenarios(r), wb / 1e6, ws, ws > 0 ? wb / 1e6 / ws : 0);
+  }
   if (!rc && !o.quiet && ro.rank == 0) {
     if (s.nsweep > 0) print_sweep_summary(r, &s);
     else print_summary(ec_runner_plan(r), ec_runner_summary_vars(r), ec_runner_summary_city(r));

@@ -119,7 +119,20 @@ struct ec_runner {
   double *sum_vars;
   ec_city_year *sum_city;
   double *city_totals; /* nscen * EC_NVARS (horizon year), NaN if not mine */
+  double write_s;      /* seconds spent writing results (HDF5) */
+  double write_bytes;  /* bytes of result values written (before compression) */
 };
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void ec_runner_write_stats(const ec_runner *r, double *seconds, double *bytes) {
+  *seconds = r->write_s;
+  *bytes = r->write_bytes;
+}
 
 static int mine(const ec_runner *r, long k) { return k % r->o.size == r->o.rank; }
 
@@ -341,8 +354,19 @@ static void summarise(const ec_runner *r, const double *rep, double *q) {
 }
 
 /* Write one scenario's payload to the results file. */
+static int write_payload_(ec_runner *r, long k, const double *pl, const ec_agesex *pop,
+                          ec_error *err);
 static int write_payload(ec_runner *r, long k, const double *pl, const ec_agesex *pop,
                          ec_error *err) {
+  double t0 = now_s();
+  int rc = write_payload_(r, k, pl, pop, err);
+  r->write_s += now_s() - t0;
+  r->write_bytes += (double)r->payload * sizeof *pl;
+  return rc;
+}
+
+static int write_payload_(ec_runner *r, long k, const double *pl, const ec_agesex *pop,
+                          ec_error *err) {
   size_t st[5] = {0}, ct[5];
   int lead = r->has_scen ? 1 : 0;
   int8_t *i8 = malloc(r->cell * (size_t)(r->keep ? r->nrep : 1) + (size_t)r->nyears);
@@ -582,10 +606,13 @@ static int ckpt_resume(ec_runner *r, ec_error *err) {
 
 /* --- workers -------------------------------------------------------------------- */
 
+typedef int (*job_fn)(ec_runner *r, long i, ec_agesex *scratch, ec_error *err);
+
 typedef struct {
   ec_runner *r;
+  job_fn fn;
   pthread_mutex_t mu;
-  long next;
+  long next, end;
   int failed;
   ec_error err;
 } pool;
@@ -615,22 +642,31 @@ static int do_item(ec_runner *r, long i, ec_agesex *pop, ec_error *err) {
                           NULL, err);
 }
 
+/* Slot i of the batch: its scenario's parameters and plan. */
+static int do_derive(ec_runner *r, long i, ec_agesex *scratch, ec_error *err) {
+  (void)scratch;
+  slot *sl = &r->b[i];
+  int rc = ec_sweep_scenario(r->s, sl->k, &sl->s, err);
+  if (!rc) rc = ec_plan_derive(r->inputs, &sl->s, &sl->plan, err);
+  return rc;
+}
+
 static void *worker(void *arg) {
   pool *p = arg;
   ec_runner *r = p->r;
   ec_agesex *pop = malloc(r->cell * sizeof *pop);
   for (;;) {
     pthread_mutex_lock(&p->mu);
-    long i = (p->failed || !pop) ? r->bitems : p->next++;
+    long i = (p->failed || !pop) ? p->end : p->next++;
     if (!pop && !p->failed) {
       p->failed = 1;
       ec_error_set(&p->err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
     }
     pthread_mutex_unlock(&p->mu);
-    if (i >= r->bitems) break;
+    if (i >= p->end) break;
     ec_error e;
     ec_error_clear(&e);
-    int rc = do_item(r, i, pop, &e);
+    int rc = p->fn(r, i, pop, &e);
     if (rc) {
       pthread_mutex_lock(&p->mu);
       if (!p->failed) {
@@ -644,27 +680,26 @@ static void *worker(void *arg) {
   return NULL;
 }
 
-/* Run items [r->bnext, end) of the current batch on the pool. */
-static int run_items(ec_runner *r, long end, ec_error *err) {
+/* Run fn over [begin, end) on the thread pool. Each index writes only its
+ * own slot, so the order of execution never changes a number. */
+static int run_pool(ec_runner *r, job_fn fn, long begin, long end, ec_error *err) {
   pool p;
   memset(&p, 0, sizeof p);
   p.r = r;
-  p.next = r->bnext;
-  long saved = r->bitems;
-  r->bitems = end;
+  p.fn = fn;
+  p.next = begin;
+  p.end = end;
   pthread_mutex_init(&p.mu, NULL);
   int nt = r->threads;
-  if (nt > end - r->bnext) nt = (int)(end - r->bnext);
+  if (nt > end - begin) nt = (int)(end - begin);
   pthread_t *t = calloc((size_t)(nt > 0 ? nt : 1), sizeof *t);
   int started = 0;
-  for (int i = 0; t && i < nt; i++)
+  for (int i = 0; t && nt > 1 && i < nt; i++)
     if (!pthread_create(&t[i], NULL, worker, &p)) started++;
-  if (!started) worker(&p);
+  if (!started) worker(&p); /* one thread: no thread at all */
   for (int i = 0; i < started; i++) pthread_join(t[i], NULL);
   free(t);
   pthread_mutex_destroy(&p.mu);
-  r->bitems = saved;
-  r->bnext = end;
   if (p.failed) {
     if (err) *err = p.err;
     return p.err.code ? p.err.code : EC_ERR_NUMERIC;
@@ -687,13 +722,12 @@ static int load_batch(ec_runner *r, ec_error *err) {
   while (r->bn < r->bcap && r->next_k < r->nscen) {
     long k = r->next_k++;
     if (!mine(r, k) || r->done[k]) continue;
-    slot *sl = &r->b[r->bn];
-    sl->k = k;
-    int rc = ec_sweep_scenario(r->s, k, &sl->s, err);
-    if (!rc) rc = ec_plan_derive(r->inputs, &sl->s, &sl->plan, err);
-    if (rc) return rc;
+    r->b[r->bn].k = k;
+    r->b[r->bn].plan = NULL;
     r->bn++;
   }
+  int rc = r->bn ? run_pool(r, do_derive, 0, r->bn, err) : EC_OK;
+  if (rc) return rc;
   r->bitems = (long)r->bn * (r->nrep + 1);
   r->bnext = 0;
   return EC_OK;
@@ -750,7 +784,8 @@ int ec_runner_next(ec_runner *r, double *fraction, ec_error *err) {
   /* a slice of the batch per call, so progress moves during long batches */
   long slice = 16L * r->threads;
   long end = r->bnext + slice < r->bitems ? r->bnext + slice : r->bitems;
-  int rc = run_items(r, end, err);
+  int rc = run_pool(r, do_item, r->bnext, end, err);
+  r->bnext = end;
   if (rc) return rc;
   if (r->bnext >= r->bitems && (rc = flush_batch(r, err))) return rc;
   if (fraction) {
@@ -803,7 +838,7 @@ int ec_runner_new(const ec_scenario *s, const ec_run_options *o, ec_runner **out
                         need, o->max_memory_mb);
   }
   r->payload = payload_size(r);
-  r->bcap = (int)(nscen < 2L * r->threads ? nscen : 2L * r->threads);
+  r->bcap = (int)(nscen < 8L * r->threads ? nscen : 8L * r->threads);
   if (r->nrep > 0) r->bcap = 1 + (r->nrep + 1 < r->threads ? r->threads / (r->nrep + 1) : 0);
   r->b = calloc((size_t)r->bcap, sizeof *r->b);
   r->done = calloc((size_t)nscen, 1);

@@ -65,6 +65,9 @@ const ec_city_year *ec_runner_summary_city(const ec_runner *r);
  * rank did not compute it). */
 double ec_runner_city_total(const ec_runner *r, long k, int v, int year_index);
 
+/* Time spent writing results (s) and the bytes of values written. */
+void ec_runner_write_stats(const ec_runner *r, double *seconds, double *bytes);
+
 #ifdef __cplusplus
 }
 #endif
