@@ -196,7 +196,7 @@ static void print_sweep_summary(const ec_runner *r, const ec_scenario *s) {
         char one[128];
         const char *dot = strchr(s->sweep[a].key, '.');
         ec_scenario_get(&sk, s->sweep[a].key, one, sizeof one);
-        char part[160];
+        char part[256];
         snprintf(part, sizeof part, "%s%s=%s", a ? " " : "", dot ? dot + 1 : s->sweep[a].key, one);
         strncat(label, part, sizeof label - strlen(label) - 1);
       }
