@@ -183,20 +183,33 @@ int ec_spatial_measures(const ec_scenario *s, const ec_demand_grid *g, const ec_
 
 /* --- siting ----------------------------------------------------------------- */
 
-/* Measures of one option: home f of township u at candidate point c. */
-static int evaluate_option(const ec_scenario *s, const ec_demand_grid *g, ec_facility *fac,
-                           int nfac, int f, const double *elderly, size_t c,
-                           ec_site_option *o, ec_error *err) {
+/* 2SFCA parts of every home with all homes open: D_j, the elderly within
+ * the catchment of j (persons), from the city table. */
+static void catchment_demand(const ec_scenario *s, const ec_demand_grid *g, const ec_od *od,
+                             const double *P, int nfac, double *D) {
+  const size_t *rp = ec_od_rowptr(od);
+  const uint32_t *dst = ec_od_dest(od);
+  const double *cost = ec_od_cost(od);
+  for (int j = 0; j < nfac; j++) D[j] = 0;
+  for (size_t i = 0; i < g->n; i++)
+    for (size_t k = rp[i]; k < rp[i + 1] && cost[k] <= s->catchment_m; k++) D[dst[k]] += P[i];
+}
+
+/* Measures of one option: home f of township u at demand point c. The
+ * other homes stand at their chosen sites; only home f's catchment changes,
+ * so the others' supply ratios R_j = S_j / D_j are reused. */
+static void evaluate_option(const ec_scenario *s, const ec_demand_grid *g,
+                            const ec_facility *fac, int nfac, int f, const double *P,
+                            const ec_od *od, const double *D, size_t c, ec_site_option *o) {
   int u = fac[f].unit;
   double sx = g->x_m[c], sy = g->y_m[c];
   double w = 0, wd = 0, maxd = 0, within = 0;
   for (size_t i = g->start[u]; i < g->start[u + 1]; i++) {
     double d = hypot(g->x_m[i] - sx, g->y_m[i] - sy);
-    double p = elderly[u] * g->share[i];
-    w += p;
-    wd += p * d;
+    w += P[i];
+    wd += P[i] * d;
     if (d > maxd) maxd = d;
-    if (d <= s->siting_radius_m) within += p;
+    if (d <= s->siting_radius_m) within += P[i];
   }
   o->unit = u;
   o->x_m = sx;
@@ -211,35 +224,26 @@ static int evaluate_option(const ec_scenario *s, const ec_demand_grid *g, ec_fac
       double d = hypot(fac[j].x_m - sx, fac[j].y_m - sy);
       if (isnan(o->dist_medical_m) || d < o->dist_medical_m) o->dist_medical_m = d;
     }
-  /* load: elderly of the whole city within the catchment who would use it */
-  double use = 0;
+  /* the home's own catchment: the city's elderly within catchment_m of c */
+  double Df = 0;
   for (size_t i = 0; i < g->n; i++)
-    if (hypot(g->x_m[i] - sx, g->y_m[i] - sy) <= s->catchment_m)
-      use += elderly[g->unit[i]] * g->share[i] * s->use_per_1000 / 1000.0;
-  o->load = fac[f].beds > 0 ? use / fac[f].beds : NAN;
-  /* beds per 1,000 elderly in reach after opening (every home open) */
-  double ox = fac[f].x_m, oy = fac[f].y_m, oo = fac[f].opening_year;
-  fac[f].x_m = sx;
-  fac[f].y_m = sy;
-  ec_od *od = NULL;
-  int rc = ec_spatial_od(s, g, fac, nfac, &od, err);
-  double *P = malloc((g->n + 1) * sizeof *P), *A = malloc((g->n + 1) * sizeof *A);
-  if (!rc && P && A) {
-    for (size_t i = 0; i < g->n; i++) P[i] = elderly[g->unit[i]] * g->share[i];
-    rc = twosfca(s, od, fac, nfac, INFINITY, P, A, err);
-    double acc = 0;
-    for (size_t i = g->start[u]; !rc && i < g->start[u + 1]; i++) acc += P[i] * A[i] * 1000.0;
-    o->beds_per_1000 = w > 0 ? acc / w : NAN;
-  } else if (!rc) {
-    rc = ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    if (hypot(g->x_m[i] - sx, g->y_m[i] - sy) <= s->catchment_m) Df += P[i];
+  o->load = fac[f].beds > 0 ? Df * s->use_per_1000 / 1000.0 / fac[f].beds : NAN;
+  /* 2SFCA beds per 1,000 elderly of the township with every home open */
+  const size_t *rp = ec_od_rowptr(od);
+  const uint32_t *dst = ec_od_dest(od);
+  const double *cost = ec_od_cost(od);
+  double acc = 0;
+  for (size_t i = g->start[u]; i < g->start[u + 1]; i++) {
+    double a = 0;
+    for (size_t k = rp[i]; k < rp[i + 1] && cost[k] <= s->catchment_m; k++) {
+      int j = (int)dst[k];
+      if (j != f && D[j] > 0) a += fac[j].beds / D[j];
+    }
+    if (Df > 0 && hypot(g->x_m[i] - sx, g->y_m[i] - sy) <= s->catchment_m) a += fac[f].beds / Df;
+    acc += P[i] * a * 1000.0;
   }
-  free(P);
-  free(A);
-  ec_od_free(od);
-  fac[f].x_m = ox;
-  fac[f].y_m = oy;
-  fac[f].opening_year = oo;
-  return rc;
+  o->beds_per_1000 = w > 0 ? acc / w : NAN;
 }
 
 int ec_spatial_site_homes(const ec_scenario *s, const ec_demand_grid *g, ec_facility *fac,
@@ -316,15 +320,18 @@ int ec_spatial_site_homes(const ec_scenario *s, const ec_demand_grid *g, ec_faci
       if (best == m) break;
       chosen[nch++] = best;
     }
-    for (int q = 0; q < nch && !rc; q++) {
+    for (int q = 0; q < nch; q++) { /* measured in the second pass */
       ec_site_option *o = &opts[u * K + q];
-      rc = evaluate_option(s, g, fac, nfac, f, elderly, a + chosen[q], o, err);
+      o->unit = u;
       o->rank = q;
-      if (model == EC_SITE_MCLP) o->objective = -obj[chosen[q]];
+      o->x_m = g->x_m[a + chosen[q]];
+      o->y_m = g->y_m[a + chosen[q]];
+      o->objective = model == EC_SITE_MCLP ? -obj[chosen[q]] : obj[chosen[q]];
       o->lower_bound = res.bound;
       o->gap = res.gap;
+      o->load = (double)(a + chosen[q]); /* the point index, until pass 2 */
     }
-    if (!rc && nch > 0) {
+    if (nch > 0) {
       fac[f].x_m = g->x_m[a + chosen[0]];
       fac[f].y_m = g->y_m[a + chosen[0]];
     }
@@ -332,7 +339,32 @@ int ec_spatial_site_homes(const ec_scenario *s, const ec_demand_grid *g, ec_faci
     free(wt);
     free(obj);
     ec_od_free(od);
-    if (rc) return rc;
   }
-  return EC_OK;
+  /* pass 2: every home at its chosen site; compare the options of each */
+  double *P = malloc((g->n + 1) * sizeof *P), *D = malloc(((size_t)nfac + 1) * sizeof *D);
+  ec_od *city = NULL;
+  int rc = P && D ? ec_spatial_od(s, g, fac, nfac, &city, err)
+                  : ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+  if (!rc) {
+    for (size_t i = 0; i < g->n; i++) P[i] = elderly[g->unit[i]] * g->share[i];
+    catchment_demand(s, g, city, P, nfac, D);
+    for (int f = 0; f < nfac; f++) {
+      if (!fac[f].planned || fac[f].unit < 0) continue;
+      int u = fac[f].unit;
+      for (int q = 0; q < K; q++) {
+        ec_site_option *o = &opts[u * K + q];
+        if (o->unit < 0) continue;
+        double objective = o->objective, lb = o->lower_bound, gap = o->gap;
+        evaluate_option(s, g, fac, nfac, f, P, city, D, (size_t)o->load, o);
+        o->rank = q;
+        if (model == EC_SITE_MCLP) o->objective = objective;
+        o->lower_bound = lb;
+        o->gap = gap;
+      }
+    }
+  }
+  ec_od_free(city);
+  free(P);
+  free(D);
+  return rc;
 }

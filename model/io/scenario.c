@@ -510,16 +510,27 @@ typedef struct {
   FILE *fp;
   long line;          /* lines read so far */
   int too_long;       /* line number of a line inih would split */
+  int nul_line;       /* line number of a line with a NUL byte */
+  int indented;       /* the last line read starts with white space */
   char *text;         /* accumulated full text */
   size_t len, cap;
 } reader_state;
 
 static char *reader(char *str, int num, void *stream) {
   reader_state *r = stream;
+  long pos = ftell(r->fp);
   if (!fgets(str, num, r->fp)) return NULL;
   size_t L = strlen(str);
+  /* a NUL byte hides the rest of the line from strlen: count what was read */
+  long now = ftell(r->fp);
+  if (pos >= 0 && now >= 0 && (size_t)(now - pos) != L) {
+    if (!r->nul_line) r->nul_line = (int)r->line + 1;
+  }
+  r->indented = L > 0 && (str[0] == ' ' || str[0] == '\t') && str[strspn(str, " \t")] != '\n' &&
+                str[strspn(str, " \t")] != '\0' && str[strspn(str, " \t")] != ';' &&
+                str[strspn(str, " \t")] != '#';
   int complete = L > 0 && str[L - 1] == '\n';
-  if (!complete && !feof(r->fp) && !r->too_long) r->too_long = (int)r->line + 1;
+  if (!complete && !feof(r->fp) && !r->too_long && !r->nul_line) r->too_long = (int)r->line + 1;
   if (complete || feof(r->fp)) r->line++;
   if (r->len + L + 1 > r->cap) {
     size_t cap = (r->cap + L + 1) * 2;
@@ -560,7 +571,7 @@ static int handler(void *user, const char *section, const char *name,
   snprintf(fq, sizeof fq, "%s.%s", section, name);
   for (int i = 0; i < h->nseen; i++)
     if (!strcmp(h->seen[i], fq)) {
-      if (!strcmp(h->prev, fq))
+      if (!strcmp(h->prev, fq) && h->r->indented)
         ec_error_set(h->err, EC_ERR_PARSE, h->s->path, line, fq,
                      "indented line continues key '%s': continuation lines are not supported",
                      name);
@@ -584,7 +595,7 @@ int ec_scenario_load(ec_scenario *s, const char *path, int noverrides,
   if (!fp)
     return ec_error_set(err, EC_ERR_IO, path, 0, NULL, "cannot open scenario: %s",
                         strerror(errno));
-  reader_state r = {fp, 0, 0, NULL, 0, 0};
+  reader_state r = {.fp = fp};
   handler_state *h = calloc(1, sizeof *h);
   if (!h) {
     fclose(fp);
@@ -598,6 +609,11 @@ int ec_scenario_load(ec_scenario *s, const char *path, int noverrides,
   int failed = h->failed;
   free(h);
   s->text = r.text ? r.text : strdup("");
+  if (r.nul_line) {
+    ec_scenario_free(s);
+    return ec_error_set(err, EC_ERR_PARSE, path, r.nul_line, NULL,
+                        "NUL byte in the scenario (is this a text file?)");
+  }
   if (r.too_long) {
     ec_scenario_free(s);
     return ec_error_set(err, EC_ERR_PARSE, path, r.too_long, NULL,

@@ -553,6 +553,13 @@ int ec_site_read_orlib_pmed(const char *path, ec_site_data **out,
       (rc = tok_int(&t, "edges", 0, 100000000, &ne, err)) ||
       (rc = tok_int(&t, "p", 1, n, &p, err)))
     goto fail;
+  /* every vertex must be reachable: a connected graph has >= n-1 edges. The
+   * check also stops a few-byte header from claiming a huge matrix. */
+  if (ne < n - 1) {
+    rc = ec_error_set(err, EC_ERR_INVALID, path, 1, "edges",
+                      "%ld edges cannot connect %ld vertices", ne, n);
+    goto fail;
+  }
   size_t N = (size_t)n;
   dist = malloc(N * N * sizeof *dist);
   if (!dist) {

@@ -379,6 +379,24 @@ int ec_region_read(const ec_scenario *s, const char *single_code,
     }
   }
   proj_destroy(togeo);
+  /* A .prj that does not match the coordinates (degrees declared as metres,
+   * say) still transforms, to somewhere far away: every township must lie in
+   * the working CRS's area of use (with half a 3-degree zone of margin). */
+  {
+    double w, so, e, no;
+    if (!rc && proj_get_area_of_use(ctx, dst, &w, &so, &e, &no, NULL) && w > -1000) {
+      for (int i = 0; i < r->nunits && !rc; i++) {
+        const ec_unit *u = &r->units[i];
+        if (!(u->lon_deg >= w - 1.5 && u->lon_deg <= e + 1.5 && u->lat_deg >= so - 1.5 &&
+              u->lat_deg <= no + 1.5))
+          rc = ec_error_set(err, EC_ERR_CRS, prj_path, 0, NULL,
+                            "township %s falls at (%.3f, %.3f) degrees, outside the area where "
+                            "%s can be used (%.1f..%.1f E, %.1f..%.1f N): does the .prj "
+                            "describe these coordinates, and is [data] crs right?",
+                            u->code, u->lon_deg, u->lat_deg, s->crs, w, e, so, no);
+      }
+    }
+  }
   if (!rc) {
     double wsum = 0;
     for (int i = 0; i < r->nunits; i++) wsum += r->units[i].weight;
