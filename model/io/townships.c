@@ -240,23 +240,25 @@ int ec_region_read(const ec_scenario *s, const char *single_code,
     goto done;
   }
   {
-    /* ESRI WKT carries no authority code: ask PROJ to identify it. */
+    /* ESRI WKT carries no authority code. proj_identify would search the
+     * whole database (slow); the label only needs the usual suspects. */
     const char *auth = proj_get_id_auth_name(src, 0);
     const char *code = proj_get_id_code(src, 0);
-    if (auth && code) snprintf(r->source_crs, sizeof r->source_crs, "%s:%s", auth, code);
-    else {
-      PJ_OBJ_LIST *cands = NULL;
-      int *conf = NULL;
-      cands = proj_identify(ctx, src, "EPSG", NULL, &conf);
-      if (cands && proj_list_get_count(cands) > 0 && conf && conf[0] >= 70) {
-        PJ *best = proj_list_get(ctx, cands, 0);
-        snprintf(r->source_crs, sizeof r->source_crs, "EPSG:%s", proj_get_id_code(best, 0));
-        proj_destroy(best);
-      } else {
-        snprintf(r->source_crs, sizeof r->source_crs, "unidentified");
+    if (auth && code) {
+      snprintf(r->source_crs, sizeof r->source_crs, "%s:%s", auth, code);
+    } else {
+      static const char *usual[] = {"EPSG:4326", "EPSG:4490", "EPSG:4547", "EPSG:3857",
+                                    "EPSG:3395"};
+      snprintf(r->source_crs, sizeof r->source_crs, "custom (see the .prj)");
+      for (size_t k = 0; k < sizeof usual / sizeof usual[0]; k++) {
+        PJ *cand = proj_create(ctx, usual[k]);
+        int eq = cand && proj_is_equivalent_to(src, cand, PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS);
+        proj_destroy(cand);
+        if (eq) {
+          snprintf(r->source_crs, sizeof r->source_crs, "%s", usual[k]);
+          break;
+        }
       }
-      proj_int_list_destroy(conf);
-      proj_list_destroy(cands);
     }
   }
   dst = proj_create(ctx, s->crs);
