@@ -186,6 +186,29 @@ static int cmp_double(const void *a, const void *b) {
 /* City band of beds required from the replicates (the sum over townships of
  * each replicate, then its quantiles); quantiles of township values do not add. */
 static int read_city_band(rdata *d, ec_error *err) {
+  /* the run stores the quantiles of the city total: use them when present */
+  const ec_dsinfo *cq = ec_results_info_find(d->info, "city_beds_required_q");
+  if (cq && d->qhi > d->qlo) {
+    const char *fd[] = {"scenario"};
+    long fi[] = {d->sel.scenario < 0 ? 0 : d->sel.scenario};
+    int nd;
+    size_t sh[EC_H5_MAXDIMS];
+    double *v;
+    int rc = ec_results_read_fixed(d->path, cq, 1, fd, fi, &nd, sh, &v, err);
+    if (rc) return rc;
+    if (nd == 2 && sh[1] >= d->ny && sh[0] >= 2) {
+      d->city_req_lo = malloc(d->ny * sizeof *d->city_req_lo);
+      d->city_req_hi = malloc(d->ny * sizeof *d->city_req_hi);
+      if (d->city_req_lo && d->city_req_hi) {
+        for (size_t y = 0; y < d->ny; y++) { /* first and last quantile */
+          d->city_req_lo[y] = v[y];
+          d->city_req_hi[y] = v[(sh[0] - 1) * sh[1] + y];
+        }
+      }
+    }
+    free(v);
+    return EC_OK;
+  }
   const ec_dsinfo *r = ec_results_info_find(d->info, "beds_required_rep");
   const char *ryt[] = {"replicate", "year", "township"};
   if (!r || !ec_results_dims_are(r, 3, ryt) || d->qhi <= d->qlo) return EC_OK;

@@ -81,6 +81,13 @@ static uint64_t fnv1a(const void *p, size_t n);
 #define NCITY 7 /* homes, homes_medical, medical_share, meets_medical, gini, palma, within */
 #define EC_SUMMARY_SCENARIOS 64 /* scenarios whose city totals the summary keeps */
 
+/* City totals whose Monte Carlo quantiles are kept (the sum over townships
+ * of each replicate, then its quantiles: township quantiles do not add). */
+static const int city_q_vars[] = {EC_V_POP_60PLUS,    EC_V_POP_65PLUS,      EC_V_POP_80PLUS,
+                                  EC_V_ELDERLY,       EC_V_BEDS_REQUIRED,   EC_V_BEDS_AVAILABLE,
+                                  EC_V_BED_GAP};
+#define NCITYQ ((int)(sizeof city_q_vars / sizeof city_q_vars[0]))
+
 typedef struct {
   long k;               /* scenario index */
   ec_scenario s;        /* its parameters */
@@ -305,6 +312,22 @@ static int define_layout(ec_runner *r, ec_error *err) {
       (rc = ec_results_define(r->res, "share_within_radius_city", EC_H5_DOUBLE, nc, dc, "1",
                               "share of the city's elderly within radius_m of an open home", err)))
     return rc;
+  if (r->nq) {
+    const char *dq[3];
+    int n3 = 0;
+    if (r->has_scen) dq[n3++] = "scenario";
+    dq[n3++] = "quantile";
+    dq[n3++] = "year";
+    for (int c = 0; c < NCITYQ; c++) {
+      const ec_var_info *vi = &ec_var_table[city_q_vars[c]];
+      char nm[96], ln[400];
+      snprintf(nm, sizeof nm, "city_%s_q", vi->name);
+      snprintf(ln, sizeof ln, "city total, %s: Monte Carlo quantiles of the replicates' sums",
+               vi->long_name);
+      if ((rc = ec_results_define(r->res, nm, EC_H5_DOUBLE, n3, dq, vi->units, ln, err)))
+        return rc;
+    }
+  }
   if (!r->has_scen) {
     const char *d4[] = {"year", "sex", "age", "township"};
     if ((rc = ec_results_define(r->res, "population", EC_H5_DOUBLE, 4, d4, "persons",
@@ -316,12 +339,36 @@ static int define_layout(ec_runner *r, ec_error *err) {
   return EC_OK;
 }
 
-/* Payload of one scenario, in checkpoint order: det, city, q (or share), rep. */
+
+/* Payload of one scenario, in checkpoint order: det, city, q (or share), rep,
+ * city quantiles. */
 static size_t payload_size(const ec_runner *r) {
   size_t n = EC_NVARS * r->cell + (size_t)NCITY * (size_t)r->nyears;
   if (r->nq) n += EC_NVARS * (size_t)r->nq * r->cell; /* flags use nq slots for the share */
   if (r->keep) n += EC_NVARS * (size_t)r->nrep * r->cell;
+  if (r->nq) n += (size_t)NCITYQ * (size_t)r->nq * (size_t)r->nyears;
   return n;
+}
+
+/* Quantiles of the city totals: out[NCITYQ][nq][nyears]. */
+static void summarise_city(const ec_runner *r, const double *rep, double *out) {
+  double *col = malloc((size_t)(r->nrep > 0 ? r->nrep : 1) * sizeof *col);
+  for (int c = 0; c < NCITYQ; c++)
+    for (int y = 0; y < r->nyears; y++) {
+      long m = 0;
+      for (long k = 0; k < r->nrep; k++) {
+        const double *v = rep + ((size_t)k * EC_NVARS + (size_t)city_q_vars[c]) * r->cell +
+                          (size_t)y * (size_t)r->nunits;
+        double t = 0;
+        for (int u = 0; u < r->nunits; u++) t += v[u];
+        if (!isnan(t)) col[m++] = t;
+      }
+      if (m) gsl_sort(col, 1, (size_t)m);
+      for (int j = 0; j < r->nq; j++)
+        out[((size_t)c * (size_t)r->nq + (size_t)j) * (size_t)r->nyears + (size_t)y] =
+            m ? gsl_stats_quantile_from_sorted_data(col, 1, (size_t)m, r->s->quantiles[j]) : NAN;
+    }
+  free(col);
 }
 
 /* Type-7 quantiles over replicates (R's and numpy's default). */
@@ -441,6 +488,16 @@ static int write_payload_(ec_runner *r, long k, const double *pl, const ec_agese
       } else {
         rc = ec_results_write(r->res, names[c], s1, c1, src, err);
       }
+    }
+  }
+  if (!rc && r->nq) {
+    const double *cq = rep + (r->keep ? EC_NVARS * (size_t)r->nrep * r->cell : 0);
+    size_t st2[3] = {(size_t)k, 0, 0}, ct2[3] = {1, (size_t)r->nq, (size_t)r->nyears};
+    for (int c = 0; c < NCITYQ && !rc; c++) {
+      char nm[96];
+      snprintf(nm, sizeof nm, "city_%s_q", ec_var_table[city_q_vars[c]].name);
+      rc = ec_results_write(r->res, nm, r->has_scen ? st2 : st2 + 1, r->has_scen ? ct2 : ct2 + 1,
+                            cq + (size_t)c * (size_t)r->nq * (size_t)r->nyears, err);
     }
   }
   if (!rc && pop && !r->has_scen) {
@@ -745,9 +802,12 @@ static int flush_batch(ec_runner *r, ec_error *err) {
     memcpy(city, sl->city, (size_t)NCITY * (size_t)r->nyears * sizeof *pl);
     double *q = city + (size_t)NCITY * (size_t)r->nyears;
     if (r->nq) summarise(r, sl->rep, q);
-    if (r->keep)
-      memcpy(q + (r->nq ? EC_NVARS * (size_t)r->nq * r->cell : 0), sl->rep,
-             (size_t)r->nrep * EC_NVARS * r->cell * sizeof *pl);
+    double *after = q + (r->nq ? EC_NVARS * (size_t)r->nq * r->cell : 0);
+    if (r->keep) {
+      memcpy(after, sl->rep, (size_t)r->nrep * EC_NVARS * r->cell * sizeof *pl);
+      after += (size_t)r->nrep * EC_NVARS * r->cell;
+    }
+    if (r->nq) summarise_city(r, sl->rep, after);
     rc = write_payload(r, sl->k, pl, sl->pop, err);
     if (!rc && r->has_scen) rc = ckpt_append(r, sl->k, pl, err);
     if (!rc && sl->k == 0) {
