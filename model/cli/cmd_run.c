@@ -98,6 +98,30 @@ static int parse(int argc, char **argv, run_opts *o) {
   return 0;
 }
 
+/* Print name in a column of `width` display cells (CJK characters take two),
+ * cut on a character boundary with "…" when longer. */
+static void print_cell(const char *name, int width) {
+  int cols = 0;
+  const unsigned char *c = (const unsigned char *)name;
+  const unsigned char *cut = NULL;
+  int cut_cols = 0;
+  while (*c) {
+    int n = *c < 0x80 ? 1 : *c < 0xE0 ? 2 : *c < 0xF0 ? 3 : 4;
+    int w = n >= 3 ? 2 : 1;
+    if (!cut && cols + w > width - 1) {
+      cut = c;
+      cut_cols = cols;
+    }
+    cols += w;
+    for (int k = 0; k < n && *c; k++) c++;
+  }
+  if (cols <= width) {
+    printf("%s%*s", name, width - cols, "");
+  } else {
+    printf("%.*s…%*s", (int)(cut - (const unsigned char *)name), name, width - cut_cols - 1, "");
+  }
+}
+
 /* --- summary ---------------------------------------------------------------- */
 
 static void print_summary(const ec_plan *p, const double *vars, const ec_city_year *city) {
@@ -127,14 +151,9 @@ static void print_summary(const ec_plan *p, const double *vars, const ec_city_ye
       te += e;
       tr += r;
       ta += a;
-      /* pad by display columns: CJK characters are 3 bytes, 2 columns wide */
-      char name[200];
-      snprintf(name, sizeof name, "%s", un->name);
-      int cols = 0;
-      for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        if ((*c & 0xC0) != 0x80) cols += (*c >= 0xE0) ? 2 : 1;
-      printf("  %s%*s %9.0f %9.0f %9.0f %9.0f %9.1f  %s\n", name, cols < 36 ? 36 - cols : 0, "",
-             e, r, a, r - a, VAL(EC_V_BEDS_PER_1000, y, u),
+      printf("  ");
+      print_cell(un->name, 36);
+      printf(" %9.0f %9.0f %9.0f %9.0f %9.1f  %s\n", e, r, a, r - a, VAL(EC_V_BEDS_PER_1000, y, u),
              VAL(EC_V_MEETS_BEDS, y, u) > 0 ? "yes" : "NO");
     }
     printf("  %-36s %9.0f %9.0f %9.0f %9.0f %9.1f  %s\n", "city total", te, tr, ta, tr - ta,
@@ -163,13 +182,10 @@ static void print_summary(const ec_plan *p, const double *vars, const ec_city_ye
         if (o->unit < 0) continue;
         double lon, lat;
         ec_region_to_lonlat(p->region, 1, &o->x_m, &o->y_m, &lon, &lat, NULL);
-        char name[200];
-        snprintf(name, sizeof name, "%s", k == 0 ? p->region->units[u].name : "");
-        int cols = 0;
-        for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-          if ((*c & 0xC0) != 0x80) cols += (*c >= 0xE0) ? 2 : 1;
-        printf("  %s%*s %3d %9.4f %8.4f %8.2f %8.2f %7.0f%% %6.1f %7.2f\n", name,
-               cols < 30 ? 30 - cols : 0, "", k + 1, lon, lat, o->mean_dist_m / 1000,
+        printf("  ");
+        print_cell(k == 0 ? p->region->units[u].name : "", 30);
+        printf(" %3d %9.4f %8.4f %8.2f %8.2f %7.0f%% %6.1f %7.2f\n", k + 1, lon, lat,
+               o->mean_dist_m / 1000,
                o->max_dist_m / 1000, 100 * o->share_within, o->beds_per_1000, o->load);
       }
     printf("  (in reach: share within %.0f km; beds/k: 2SFCA beds per 1,000 elderly within "
