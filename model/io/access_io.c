@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <proj.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,36 @@ static int grow(ec_access_points *p, size_t *cap, int has_xy) {
   return 0;
 }
 
+/* lon/lat (EPSG:4326, degrees) to the metric working CRS, in place. */
+static int lonlat_to_metric(const char *path, const char *crs, ec_access_points *p,
+                            ec_error *err) {
+  PJ_CONTEXT *ctx = proj_context_create();
+  PJ *t0 = proj_create_crs_to_crs(ctx, "EPSG:4326", crs, NULL);
+  PJ *t = t0 ? proj_normalize_for_visualization(ctx, t0) : NULL;
+  proj_destroy(t0);
+  PJ *dst = proj_create(ctx, crs);
+  int projected = dst && proj_get_type(dst) == PJ_TYPE_PROJECTED_CRS;
+  proj_destroy(dst);
+  if (!t || !projected) {
+    proj_destroy(t);
+    proj_context_destroy(ctx);
+    return ec_error_set(err, EC_ERR_CRS, path, 0, "lon/lat",
+                        "cannot project lon/lat to '%s' (a metric, projected CRS is needed)", crs);
+  }
+  int rc = EC_OK;
+  for (size_t i = 0; i < p->n && !rc; i++) {
+    if (p->x[i] < -180 || p->x[i] > 180 || p->y[i] < -90 || p->y[i] > 90)
+      rc = ec_error_set(err, EC_ERR_RANGE, path, 0, "lon",
+                        "row %zu: (%g, %g) is not a longitude/latitude", i + 1, p->x[i], p->y[i]);
+    PJ_COORD c = proj_trans(t, PJ_FWD, proj_coord(p->x[i], p->y[i], 0, 0));
+    p->x[i] = c.xy.x;
+    p->y[i] = c.xy.y;
+  }
+  proj_destroy(t);
+  proj_context_destroy(ctx);
+  return rc;
+}
+
 static int read_points(const char *path, int supply, ec_access_points *out,
                        ec_error *err) {
   memset(out, 0, sizeof *out);
@@ -107,6 +138,13 @@ static int read_points(const char *path, int supply, ec_access_points *out,
   int rc = ec_csv_open(path, &csv, err);
   if (rc) return rc;
   int cid, cx = ec_csv_col(csv, "x"), cy = ec_csv_col(csv, "y");
+  int lonlat = 0;
+  if (cx < 0 && cy < 0 && ec_csv_col(csv, "lon") >= 0 && ec_csv_col(csv, "lat") >= 0) {
+    /* geographic positions: projected below to EPSG:4547 (metres) */
+    cx = ec_csv_col(csv, "lon");
+    cy = ec_csv_col(csv, "lat");
+    lonlat = 1;
+  }
   int ncols = ec_csv_ncols(csv);
   int *vcols = malloc((size_t)(ncols > 0 ? ncols : 1) * sizeof *vcols);
   idmap m = {0, NULL, NULL};
@@ -209,6 +247,7 @@ static int read_points(const char *path, int supply, ec_access_points *out,
                         first);
       goto fail;
     }
+  if (lonlat && (rc = lonlat_to_metric(path, "EPSG:4547", out, err))) goto fail;
   free(m.slot);
   free(lines);
   free(vcols);

@@ -187,3 +187,35 @@ Test(cli_access, bad_inputs_exit_codes_and_messages) {
   cr_assert_eq(run("--help", out, sizeof out), 0);
   cr_assert(strstr(out, "Usage: eldercap access"));
 }
+
+/* lon/lat columns are projected to EPSG:4547 (metres). Expected distances by
+ * the haversine formula on the mean Earth radius 6,371,008.8 m; the
+ * Gauss-Krüger scale error 0.3 degrees from the 114E meridian is ~1e-5, the
+ * sphere's error well under 0.5 %. */
+static double haversine_m(double lon1, double lat1, double lon2, double lat2) {
+  const double R = 6371008.8, d2r = 3.14159265358979323846 / 180;
+  double dlat = (lat2 - lat1) * d2r, dlon = (lon2 - lon1) * d2r;
+  double a = sin(dlat / 2) * sin(dlat / 2) +
+             cos(lat1 * d2r) * cos(lat2 * d2r) * sin(dlon / 2) * sin(dlon / 2);
+  return 2 * R * asin(sqrt(a));
+}
+
+Test(cli_access, lonlat_columns_are_projected) {
+  put("DL.csv", "id,weight,lon,lat\na,100,113.70,34.40\nb,50,113.75,34.45\n");
+  put("SL.csv", "id,beds,lon,lat\nh,200,113.72,34.41\n");
+  char out[4096], csv[1024];
+  cr_assert_eq(run("--demand DL.csv --supply SL.csv --method nearest -o OL.csv -q", out,
+                   sizeof out), 0, "%s", out);
+  read_out("OL.csv", csv, sizeof csv);
+  const char *p = strchr(csv, '\n') + 1;
+  double da = strtod(strchr(p, ',') + 1, NULL);
+  p = strchr(p, '\n') + 1;
+  double db = strtod(strchr(p, ',') + 1, NULL);
+  double ea = haversine_m(113.70, 34.40, 113.72, 34.41), eb = haversine_m(113.75, 34.45, 113.72, 34.41);
+  cr_assert(fabs(da - ea) / ea < 0.005, "%g vs %g", da, ea);
+  cr_assert(fabs(db - eb) / eb < 0.005, "%g vs %g", db, eb);
+  put("SB.csv", "id,beds,lon,lat\nh,200,213.72,34.41\n");
+  cr_assert_eq(run("--demand DL.csv --supply SB.csv --method nearest -o OB.csv -q", out,
+                   sizeof out), 1, "%s", out);
+  cr_assert(strstr(out, "SB.csv"), "%s", out);
+}
