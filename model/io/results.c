@@ -375,7 +375,9 @@ int ec_results_define(ec_results *r, const char *name, ec_h5type type, int ndims
   H5Sclose(sp);
   if (d < 0) return h5fail(err, path, "create a dataset", name);
   for (int i = 0; i < ndims; i++)
-    if (H5DSattach_scale(d, dr[i]->id, (unsigned)i) < 0) {
+    /* the label lets h5py users see dims[i].label without following scales */
+    if (H5DSattach_scale(d, dr[i]->id, (unsigned)i) < 0 ||
+        H5DSset_label(d, (unsigned)i, dims[i]) < 0) {
       H5Dclose(d);
       return h5fail(err, path, "attach a dimension scale", name);
     }
