@@ -1,5 +1,6 @@
 /* cmd_run.c — `eldercap run SCENARIO.ini`: project, plan, simulate, write HDF5,
  * print the summary. */
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -29,6 +30,7 @@ static void usage(FILE *f) {
           "      --set S.K=V      override a scenario key (repeatable)\n"
           "  -j, --threads N      worker threads (default: all cores); never changes a number\n"
           "      --resume         continue an interrupted sweep from its checkpoints\n"
+          "      --json           the summary as JSON on stdout (like gdalinfo -json)\n"
           "      --max-memory MB  refuse to start a run estimated to need more\n"
           "                       (default: half of the physical memory)\n"
           "  -q, --quiet          no progress line, no summary\n"
@@ -45,6 +47,7 @@ typedef struct {
   int threads;
   int quiet;
   int resume;
+  int json;
   double max_memory_mb;
 } run_opts;
 
@@ -55,6 +58,7 @@ static int parse(int argc, char **argv, run_opts *o) {
                                      {"set", required_argument, 0, 'S'},
                                      {"threads", required_argument, 0, 'j'},
                                      {"resume", no_argument, 0, 'R'},
+                                     {"json", no_argument, 0, 'J'},
                                      {"max-memory", required_argument, 0, 'M'},
                                      {"quiet", no_argument, 0, 'q'},
                                      {"verbose", no_argument, 0, 'v'},
@@ -77,6 +81,7 @@ static int parse(int argc, char **argv, run_opts *o) {
     }
     case 'q': o->quiet = 1; break;
     case 'R': o->resume = 1; break;
+    case 'J': o->json = 1; break;
     case 'M': {
       char *end;
       double m = strtod(optarg, &end);
@@ -225,6 +230,56 @@ static void print_sweep_summary(const ec_runner *r, const ec_scenario *s) {
   if (n > 20) printf("  ... %ld more\n", n - 20);
 }
 
+/* The summary as JSON: per summary year, every township and the city. */
+static void print_json(const ec_runner *r, const ec_scenario *s, const char *out) {
+  const ec_plan *p = ec_runner_plan(r);
+  cJSON *root = cJSON_CreateObject();
+  cJSON_AddStringToObject(root, "scenario", s->name);
+  cJSON_AddStringToObject(root, "results", out);
+  cJSON_AddNumberToObject(root, "scenarios", (double)ec_runner_nscenarios(r));
+  cJSON_AddNumberToObject(root, "replicates", s->replicates);
+  cJSON_AddNumberToObject(root, "beds_per_1000", s->beds_per_1000);
+  cJSON_AddNumberToObject(root, "elderly_age", s->elderly_age);
+  cJSON *years = cJSON_AddArrayToObject(root, "years");
+  const double *v = ec_runner_summary_vars(r);
+  const ec_city_year *city = ec_runner_summary_city(r);
+  size_t cell = (size_t)p->nyears * (size_t)p->nunits;
+  static const int keys[] = {EC_V_ELDERLY, EC_V_BEDS_REQUIRED, EC_V_BEDS_AVAILABLE, EC_V_BED_GAP,
+                             EC_V_BEDS_PER_1000, EC_V_MEETS_BEDS};
+  for (int y = 0; y < p->nyears; y++) {
+    int in = 0;
+    for (int k = 0; k < s->nsummary_years; k++) in |= s->summary_years[k] == s->start_year + y;
+    if (!in) continue;
+    cJSON *yo = cJSON_CreateObject();
+    cJSON_AddNumberToObject(yo, "year", s->start_year + y);
+    cJSON *ts = cJSON_AddArrayToObject(yo, "townships");
+    double tot[6] = {0};
+    for (int u = 0; u < p->nunits; u++) {
+      cJSON *t = cJSON_CreateObject();
+      cJSON_AddStringToObject(t, "code", p->region->units[u].code);
+      cJSON_AddStringToObject(t, "name", p->region->units[u].name);
+      for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        double x = v[(size_t)keys[k] * cell + (size_t)y * (size_t)p->nunits + (size_t)u];
+        if (isnan(x)) cJSON_AddNullToObject(t, ec_var_table[keys[k]].name);
+        else cJSON_AddNumberToObject(t, ec_var_table[keys[k]].name, x);
+        tot[k] += x;
+      }
+      cJSON_AddItemToArray(ts, t);
+    }
+    cJSON *c = cJSON_AddObjectToObject(yo, "city");
+    for (int k = 0; k < 4; k++) cJSON_AddNumberToObject(c, ec_var_table[keys[k]].name, tot[k]);
+    cJSON_AddNumberToObject(c, "beds_per_1000", tot[0] > 0 ? 1000 * tot[2] / tot[0] : 0);
+    cJSON_AddNumberToObject(c, "homes_open", city[y].homes);
+    if (city[y].meets_medical < 0) cJSON_AddNullToObject(c, "meets_medical_rule");
+    else cJSON_AddBoolToObject(c, "meets_medical_rule", city[y].meets_medical);
+    cJSON_AddItemToArray(years, yo);
+  }
+  char *txt = cJSON_Print(root);
+  if (txt) puts(txt);
+  free(txt);
+  cJSON_Delete(root);
+}
+
 static double default_max_memory_mb(void) {
   long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
   double phys = pages > 0 && psz > 0 ? (double)pages * (double)psz / 1e6 : 8192;
@@ -281,7 +336,9 @@ int ec_cmd_run(int argc, char **argv) {
     ec_cli_note("rank %d: %ld scenarios, wrote %.1f MB of values in %.3f s (%.1f MB/s)", ro.rank,
                 ec_runner_nscenarios(r), wb / 1e6, ws, ws > 0 ? wb / 1e6 / ws : 0);
   }
-  if (!rc && !o.quiet && ro.rank == 0) {
+  if (!rc && o.json && ro.rank == 0) {
+    print_json(r, &s, out);
+  } else if (!rc && !o.quiet && ro.rank == 0) {
     if (s.nsweep > 0) print_sweep_summary(r, &s);
     else print_summary(ec_runner_plan(r), ec_runner_summary_vars(r), ec_runner_summary_city(r));
     printf("\nResults: %s\n", out);

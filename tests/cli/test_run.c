@@ -7,6 +7,7 @@
  * (《中国人口普查分县资料-2020》, data/README.md). The bed formula is the
  * policy's: ceil(40 x elderly / 1000).                                         */
 #include <criterion/criterion.h>
+#include <cjson/cJSON.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
@@ -498,4 +499,36 @@ Test(run, existing_home_and_medical_rule) {
   cr_assert_eq(rule[1], -1.0);
   H5Fclose(f);
   free(avail); free(homes); free(rule); free(nfac);
+}
+
+/* --json: the same summary, machine-readable; 2020's city elderly is the
+ * census count 122,867 and each township's requirement follows the formula. */
+Test(run, json_summary) {
+  char cmd[2048], err[4096], path[512];
+  snprintf(cmd, sizeof cmd, "%s run %s/scenarios/xinzheng.ini -o %s/j.h5 --json", EC_BIN,
+           EC_SOURCE_DIR, tmpdir);
+  cr_assert_eq(sh(cmd, err, sizeof err), 0, "%s", err);
+  snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
+  FILE *f = fopen(path, "r");
+  static char text[1 << 20];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  text[n] = '\0';
+  fclose(f);
+  cJSON *root = cJSON_Parse(text);
+  cr_assert(root, "stdout is JSON");
+  const cJSON *years = cJSON_GetObjectItem(root, "years"), *y;
+  int seen = 0;
+  cJSON_ArrayForEach(y, years) {
+    if (cJSON_GetObjectItem(y, "year")->valuedouble != 2020) continue;
+    seen = 1;
+    const cJSON *city = cJSON_GetObjectItem(y, "city");
+    cr_assert_eq(cJSON_GetObjectItem(city, "elderly")->valuedouble, 122867.0);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItem(y, "townships")) {
+      double e = cJSON_GetObjectItem(t, "elderly")->valuedouble;
+      cr_assert_eq(cJSON_GetObjectItem(t, "beds_required")->valuedouble, ceil(40 * e / 1000));
+    }
+  }
+  cr_assert(seen, "2020 is a summary year");
+  cJSON_Delete(root);
 }
