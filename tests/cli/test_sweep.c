@@ -18,34 +18,9 @@
 
 #include "eldercap/ec_results.h"
 
-static char tmpdir[256];
-static void setup(void) {
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/ec_sweep_XXXXXX");
-  cr_assert(mkdtemp(tmpdir));
-}
-static void teardown(void) {
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  (void)!system(cmd);
-}
-TestSuite(sweep, .init = setup, .fini = teardown, .timeout = 600);
+#include "cli_test.h"
 
-static int sh(const char *cmd, char *errbuf, size_t n) {
-  char full[4096], errpath[512];
-  snprintf(errpath, sizeof errpath, "%s/stderr.txt", tmpdir);
-  snprintf(full, sizeof full, "%s >%s/stdout.txt 2>%s", cmd, tmpdir, errpath);
-  int st = system(full);
-  if (errbuf) {
-    errbuf[0] = '\0';
-    FILE *f = fopen(errpath, "r");
-    if (f) {
-      size_t k = fread(errbuf, 1, n - 1, f);
-      errbuf[k] = '\0';
-      fclose(f);
-    }
-  }
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+TestSuite(sweep, .init = setup, .fini = teardown, .timeout = 600);
 
 /* A small sweep of the baseline: 2 x 2 scenarios, 6 replicates each. */
 static void sweep_ini(char *ini, const char *extra) {
