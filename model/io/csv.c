@@ -219,7 +219,8 @@ int ec_csv_open(const char *path, ec_csv **out, ec_error *err) {
     c->cols[i] = strdup(name);
     size_t L = strlen(c->cols[i]);
     while (L > 0 && c->cols[i][L - 1] == ' ') c->cols[i][--L] = '\0';
-    if (!c->cols[i][0]) {
+    /* R's write.csv leaves the row-names column unnamed: allow that one */
+    if (!c->cols[i][0] && !(i == 0 && c->ncols > 1)) {
       ec_csv_free(c);
       return ec_error_set(err, EC_ERR_PARSE, path, 1, NULL,
                           "header column %d has no name", i + 1);
