@@ -67,6 +67,7 @@ struct ec_projection {
   unsigned long seed;
   int noise;
   double mort_sd, mig_sd;
+  int mc_uniform; /* uniform instead of normal draws */
   int start, base, horizon, nyears, nbefore, nsteps, nunits;
   ec_agesex *pre; /* (nbefore + 1) * nunits: years start..base */
   double *lnm;    /* nsteps * 2 * EC_NAGE: ln(m * mortality_scale) */
@@ -256,6 +257,7 @@ int ec_projection_new(const ec_scenario *s, const ec_rates *r,
   p->noise = s->demographic_noise;
   p->mort_sd = s->mortality_improvement_sd;
   p->mig_sd = s->migration_sd;
+  p->mc_uniform = s->mc_uniform;
   p->start = s->start_year;
   p->base = s->base_year;
   p->horizon = s->horizon_year;
@@ -386,6 +388,26 @@ static double draw_surv(gsl_rng *rng, double n, double q) {
   return gsl_ran_binomial(rng, q, (unsigned int)k);
 }
 
+/* The replicate's first two draws: the mortality-trend and migration
+ * multipliers. Z1, Z2 standard normal, or uniform with the same variance. */
+static void draw_multipliers(const ec_projection *p, gsl_rng *rng, double *k, double *mm) {
+  double z1 = p->mc_uniform ? gsl_ran_flat(rng, -sqrt(3.0), sqrt(3.0)) : gsl_ran_gaussian(rng, 1.0);
+  double z2 = p->mc_uniform ? gsl_ran_flat(rng, -sqrt(3.0), sqrt(3.0)) : gsl_ran_gaussian(rng, 1.0);
+  *k = exp(p->mort_sd * z1);
+  *mm = 1.0 + p->mig_sd * z2;
+}
+
+int ec_projection_multipliers(const ec_projection *p, long scenario_index, long replicate,
+                              double *mortality_trend, double *migration) {
+  *mortality_trend = *migration = 1.0;
+  if (replicate < 0) return EC_OK;
+  gsl_rng *rng = ec_rng_stream(p->seed, scenario_index, replicate);
+  if (!rng) return EC_ERR_NOMEM;
+  draw_multipliers(p, rng, mortality_trend, migration);
+  gsl_rng_free(rng);
+  return EC_OK;
+}
+
 int ec_projection_run(const ec_projection *p, long scenario_index,
                       long replicate, ec_agesex *out, ec_error *err) {
   size_t nu = (size_t)p->nunits;
@@ -396,8 +418,7 @@ int ec_projection_run(const ec_projection *p, long scenario_index,
     rng = ec_rng_stream(p->seed, scenario_index, replicate);
     if (!rng)
       return ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    k = exp(p->mort_sd * gsl_ran_gaussian(rng, 1.0));
-    mm = 1.0 + p->mig_sd * gsl_ran_gaussian(rng, 1.0);
+    draw_multipliers(p, rng, &k, &mm);
   }
   gsl_rng *nz = p->noise ? rng : NULL; /* demographic noise draws */
   for (int j = 0; j < p->nsteps; j++) {

@@ -73,6 +73,7 @@ static const kdef schema[] = {
     {"population", "mortality_improvement_sd", T_DOUBLE,
      F(mortality_improvement_sd), 0, 10, NULL},
     {"population", "migration_sd", T_DOUBLE, F(migration_sd), 0, 10, NULL},
+    {"population", "uncertainty_distribution", T_ENUM, F(mc_uniform), 0, 0, "normal|uniform"},
     {"population", "quantiles", T_QUANTILES, F(quantiles), 0, 1, NULL},
     {"population", "keep_replicates", T_BOOL, F(keep_replicates), 0, 0, NULL},
 

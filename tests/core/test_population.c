@@ -472,3 +472,46 @@ Test(projection, errors) {
   cr_expect_null(p);
   ec_rates_free(r);
 }
+
+/* [population] uncertainty_distribution: ln(mortality-trend multiplier)/sd is
+ * Z ~ N(0,1) or U(-sqrt 3, sqrt 3). Over 2,000 replicates: uniform never
+ * leaves +-sqrt 3 and its sample variance is 1 +- 0.1 (sd of the sample
+ * variance of U is sqrt(0.8/n) = 0.02); normal leaves +-sqrt 3 with
+ * probability 8.3 % (about 166 times, certainly more than 50). */
+Test(montecarlo, uncertainty_distributions) {
+  ec_rates *r = rates();
+  ec_census c;
+  ec_error err;
+  cr_assert_eq(ec_census_read(FIX "china_base_2020.csv", "156", &c, &err), EC_OK);
+  for (int uni = 0; uni <= 1; uni++) {
+    ec_scenario s;
+    scenario(&s, 2020, 2020, 2025);
+    s.mortality_improvement_sd = 0.5;
+    s.migration_sd = 0.2;
+    s.mc_uniform = uni;
+    ec_agesex base;
+    cr_assert_eq(ec_population_base(&s, &c, r, &base, &err), EC_OK);
+    ec_projection *p;
+    cr_assert_eq(ec_projection_new(&s, r, &c, 1, &base, &p, &err), EC_OK);
+    double sum2 = 0, k, mm;
+    int outside = 0;
+    const int n = 2000;
+    for (long i = 0; i < n; i++) {
+      cr_assert_eq(ec_projection_multipliers(p, 0, i, &k, &mm), EC_OK);
+      double z = log(k) / 0.5;
+      sum2 += z * z;
+      if (fabs(z) > sqrt(3.0) + 1e-12) outside++;
+      if (uni) cr_assert_leq(fabs((mm - 1) / 0.2), sqrt(3.0) + 1e-12);
+    }
+    if (uni) {
+      cr_assert_eq(outside, 0);
+      cr_assert_float_eq(sum2 / n, 1.0, 0.1);
+    } else {
+      cr_assert_gt(outside, 50);
+    }
+    cr_assert_eq(ec_projection_multipliers(p, 0, -1, &k, &mm), EC_OK);
+    cr_assert_eq(k, 1.0);
+    ec_projection_free(p);
+  }
+  ec_rates_free(r);
+}

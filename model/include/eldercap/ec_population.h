@@ -170,6 +170,13 @@ int ec_population_intercensal(const ec_agesex *p1, int y1, const ec_agesex *p2,
 int ec_projection_run(const ec_projection *p, long scenario_index,
                       long replicate, ec_agesex *out, ec_error *err);
 
+/* The multipliers replicate `replicate` draws first from its stream: of the
+ * speed of the mortality trend (log-normal or log-uniform, median 1) and of
+ * migration; 1 and 1 for the deterministic run (replicate < 0). */
+int ec_projection_multipliers(const ec_projection *p, long scenario_index,
+                              long replicate, double *mortality_trend,
+                              double *migration);
+
 /* A GSL RNG (mt19937) seeded from a hash of (seed, scenario, replicate):
  * streams depend on those numbers only, never on thread or rank. */
 gsl_rng *ec_rng_stream(unsigned long seed, long scenario, long replicate);

@@ -81,6 +81,7 @@ typedef struct {
   int demographic_noise;         /* 1 = binomial deaths in Monte Carlo */
   double mortality_improvement_sd; /* sd of the log-multiplier of mx trend (1) */
   double migration_sd;           /* sd of the multiplier of migration (1) */
+  int mc_uniform;                /* 0: normal draws Z, 1: uniform on [-sqrt 3, sqrt 3] (same sd) */
   int nquantiles;
   double quantiles[EC_MAX_QUANTILES]; /* probabilities, e.g. 0.05 0.5 0.95 */
   int keep_replicates;           /* also store every replicate */
