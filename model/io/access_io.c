@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <proj.h>
+#include <shapefil.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,14 +264,116 @@ fail:
   return rc;
 }
 
+/* A point shapefile: `id` (or ID/CODE) names the points, demand takes the
+ * numeric field `weight`, supply every other numeric field; the .prj says
+ * the CRS, and the points are projected to EPSG:4547 (metres). */
+static int read_points_shp(const char *path, int supply, ec_access_points *out, ec_error *err) {
+  memset(out, 0, sizeof *out);
+  SHPHandle shp = SHPOpen(path, "rb");
+  DBFHandle dbf = shp ? DBFOpen(path, "rb") : NULL;
+  if (!shp || !dbf) {
+    if (shp) SHPClose(shp);
+    return ec_error_set(err, EC_ERR_IO, path, 0, NULL, "cannot open the shapefile and its .dbf");
+  }
+  int rc = EC_OK, n = 0, type = 0;
+  SHPGetInfo(shp, &n, &type, NULL, NULL);
+  int nf = DBFGetFieldCount(dbf), cid = -1, vcols[64], nv = 0;
+  if (type != SHPT_POINT && type != SHPT_POINTZ && type != SHPT_POINTM)
+    rc = ec_error_set(err, EC_ERR_INVALID, path, 0, NULL, "not a point layer (shape type %d)", type);
+  if (!rc && DBFGetRecordCount(dbf) != n)
+    rc = ec_error_set(err, EC_ERR_INVALID, path, 0, NULL, ".dbf and .shp disagree on the count");
+  for (int f = 0; !rc && f < nf; f++) {
+    char name[12];
+    DBFFieldType t = DBFGetFieldInfo(dbf, f, name, NULL, NULL);
+    if (!strcasecmp(name, "id") || (cid < 0 && !strcasecmp(name, "code"))) cid = f;
+    else if ((t == FTInteger || t == FTDouble) && nv < 64 &&
+             (supply ? !is_attr(name) : !strcasecmp(name, "weight")))
+      vcols[nv++] = f;
+  }
+  if (!rc && cid < 0) rc = ec_error_set(err, EC_ERR_MISSING, path, 0, "id", "no id field in the .dbf");
+  if (!rc && nv == 0)
+    rc = ec_error_set(err, EC_ERR_MISSING, path, 0, supply ? "capacity" : "weight",
+                      supply ? "no numeric capacity field in the .dbf" : "no numeric weight field");
+  out->nval = (size_t)nv;
+  out->valname = rc ? NULL : calloc((size_t)nv, sizeof *out->valname);
+  for (int k = 0; !rc && k < nv; k++) {
+    char name[12];
+    DBFGetFieldInfo(dbf, vcols[k], name, NULL, NULL);
+    out->valname[k] = strdup(name);
+  }
+  size_t cap = 0;
+  for (int i = 0; !rc && i < n; i++) {
+    if (grow(out, &cap, 1)) {
+      rc = ec_error_set(err, EC_ERR_NOMEM, path, 0, NULL, "out of memory");
+      break;
+    }
+    SHPObject *o = SHPReadObject(shp, i);
+    if (!o || o->nVertices < 1 || !isfinite(o->padfX[0]) || !isfinite(o->padfY[0])) {
+      if (o) SHPDestroyObject(o);
+      rc = ec_error_set(err, EC_ERR_INVALID, path, i + 1, NULL, "record %d has no valid point", i + 1);
+      break;
+    }
+    out->x[i] = o->padfX[0];
+    out->y[i] = o->padfY[0];
+    SHPDestroyObject(o);
+    for (int k = 0; k < nv && !rc; k++) {
+      double v = DBFReadDoubleAttribute(dbf, i, vcols[k]);
+      if (DBFIsAttributeNULL(dbf, i, vcols[k]) || !isfinite(v) || v < 0)
+        rc = ec_error_set(err, EC_ERR_RANGE, path, i + 1, out->valname[k],
+                          "record %d: a value >= 0 is required", i + 1);
+      else
+        out->val[(size_t)i * out->nval + (size_t)k] = v;
+    }
+    const char *id = DBFReadStringAttribute(dbf, i, cid);
+    out->id[i] = strdup(id ? id : "");
+    out->n++;
+    if (!rc && !out->id[i][0])
+      rc = ec_error_set(err, EC_ERR_MISSING, path, i + 1, "id", "record %d has an empty id", i + 1);
+  }
+  DBFClose(dbf);
+  SHPClose(shp);
+  /* the CRS of the points, from the .prj */
+  char prj[EC_PATH_MAX];
+  snprintf(prj, sizeof prj, "%.*s.prj", (int)(strlen(path) - 4), path);
+  FILE *fp = rc ? NULL : fopen(prj, "rb");
+  if (!rc && !fp) rc = ec_error_set(err, EC_ERR_CRS, path, 0, NULL, "no .prj beside the shapefile");
+  if (fp) {
+    char wkt[16384];
+    size_t k = fread(wkt, 1, sizeof wkt - 1, fp);
+    wkt[k] = '\0';
+    fclose(fp);
+    PJ_CONTEXT *ctx = proj_context_create();
+    PJ *t0 = proj_create_crs_to_crs(ctx, wkt, "EPSG:4547", NULL);
+    PJ *t = t0 ? proj_normalize_for_visualization(ctx, t0) : NULL;
+    proj_destroy(t0);
+    if (!t) rc = ec_error_set(err, EC_ERR_CRS, prj, 0, NULL, "PROJ cannot use this CRS");
+    for (size_t i = 0; !rc && i < out->n; i++) {
+      PJ_COORD c = proj_trans(t, PJ_FWD, proj_coord(out->x[i], out->y[i], 0, 0));
+      if (!isfinite(c.xy.x) || !isfinite(c.xy.y))
+        rc = ec_error_set(err, EC_ERR_CRS, path, (long)i + 1, NULL, "point cannot be projected");
+      out->x[i] = c.xy.x;
+      out->y[i] = c.xy.y;
+    }
+    proj_destroy(t);
+    proj_context_destroy(ctx);
+  }
+  if (rc) ec_access_points_free(out);
+  return rc;
+}
+
+static int is_shp(const char *path) {
+  size_t L = strlen(path);
+  return L > 4 && !strcasecmp(path + L - 4, ".shp");
+}
+
 int ec_access_read_demand(const char *path, ec_access_points *out,
                           ec_error *err) {
-  return read_points(path, 0, out, err);
+  return is_shp(path) ? read_points_shp(path, 0, out, err) : read_points(path, 0, out, err);
 }
 
 int ec_access_read_supply(const char *path, ec_access_points *out,
                           ec_error *err) {
-  return read_points(path, 1, out, err);
+  return is_shp(path) ? read_points_shp(path, 1, out, err) : read_points(path, 1, out, err);
 }
 
 /* ---- costs -------------------------------------------------------------- */

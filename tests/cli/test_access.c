@@ -2,6 +2,7 @@
  * against pysal's hospital fixture (tests/data/access/fixture3_expected.csv,
  * scenario 0) and a hand case, and bad-input exit codes and messages. */
 #include <criterion/criterion.h>
+#include <shapefil.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,4 +219,39 @@ Test(cli_access, lonlat_columns_are_projected) {
   cr_assert_eq(run("--demand DL.csv --supply SB.csv --method nearest -o OB.csv -q", out,
                    sizeof out), 1, "%s", out);
   cr_assert(strstr(out, "SB.csv"), "%s", out);
+}
+
+/* A point shapefile as supply (lon/lat in its .prj, written here with
+ * shapelib) gives the same distances as the same points in a CSV. */
+Test(cli_access, point_shapefile_supply) {
+  char p[256];
+  snprintf(p, sizeof p, "%s/SP.shp", dir);
+  SHPHandle shp = SHPCreate(p, SHPT_POINT);
+  DBFHandle dbf = DBFCreate(p);
+  cr_assert(shp && dbf);
+  DBFAddField(dbf, "id", FTString, 8, 0);
+  DBFAddField(dbf, "beds", FTDouble, 10, 1);
+  double x = 113.72, y = 34.41;
+  SHPObject *o = SHPCreateSimpleObject(SHPT_POINT, 1, &x, &y, NULL);
+  SHPWriteObject(shp, -1, o);
+  SHPDestroyObject(o);
+  DBFWriteStringAttribute(dbf, 0, 0, "h");
+  DBFWriteDoubleAttribute(dbf, 0, 1, 200);
+  SHPClose(shp);
+  DBFClose(dbf);
+  put("SP.prj", "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,"
+                "298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]");
+  put("DL.csv", "id,weight,lon,lat\na,100,113.70,34.40\nb,50,113.75,34.45\n");
+  put("SL.csv", "id,beds,lon,lat\nh,200,113.72,34.41\n");
+  char out[4096], a[1024], b[1024];
+  cr_assert_eq(run("--demand DL.csv --supply SP.shp --method nearest -o O1.csv -q", out, sizeof out),
+               0, "%s", out);
+  cr_assert_eq(run("--demand DL.csv --supply SL.csv --method nearest -o O2.csv -q", out, sizeof out),
+               0, "%s", out);
+  read_out("O1.csv", a, sizeof a);
+  read_out("O2.csv", b, sizeof b);
+  cr_assert_str_eq(a, b);
+  remove(p);
+  cr_assert_eq(run("--demand DL.csv --supply SP.shp --method nearest -o O3.csv -q", out, sizeof out),
+               1, "%s", out);
 }
