@@ -23,8 +23,8 @@ static void usage(FILE *f) {
       "         [-j N] [--json] [-q]\n\n"
       "Spatial access of demand points (origins) to facilities "
       "(destinations).\n\n"
-      "  --demand D.csv   id,weight[,x,y | ,lon,lat]  (weight: persons), or a point
-                   shapefile D.shp with id and weight fields and a .prj\n"
+      "  --demand D.csv   id,weight[,x,y | ,lon,lat]  (weight: persons), or a\n"
+      "                   point shapefile D.shp (id, weight fields; its .prj)\n"
       "  --supply S.csv   id,capacity[,x,y]; every column other than id, x, "
       "y,\n"
       "                   name, township, medical, year, opening_year, type,\n"
