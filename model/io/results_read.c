@@ -118,6 +118,10 @@ static int apply_where(const char *path, const ec_results_info *info,
   const char *val = eq + 1;
   char alt[160];
   snprintf(alt, sizeof alt, "sweep_%s", key);
+  /* the scenario key as written in the INI ("capacity.beds_per_1000") names
+   * the dataset sweep_capacity_beds_per_1000 */
+  for (char *c = alt; *c; c++)
+    if (*c == '.') *c = '_';
   const char *dn[] = {"scenario"};
   const ec_dsinfo *d = ec_results_info_find(info, alt);
   if (!d || !ec_results_dims_are(d, 1, dn)) d = ec_results_info_find(info, key);
@@ -129,7 +133,11 @@ static int apply_where(const char *path, const ec_results_info *info,
         const char *nm = info->ds[i].name;
         if (!strncmp(nm, "sweep_", 6)) nm += 6;
         strcat(known, known[0] ? ", " : "");
-        strcat(known, nm);
+        char dotted[128];
+        snprintf(dotted, sizeof dotted, "%s", nm);
+        char *u = strchr(dotted, '_'); /* section_key -> section.key */
+        if (u && !strncmp(info->ds[i].name, "sweep_", 6)) *u = '.';
+        strcat(known, dotted);
       }
     return ec_error_set(err, EC_ERR_MISSING, path, 0, "--where",
                         "unknown key '%s' (parameters on the scenario axis: %s)",
