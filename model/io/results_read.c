@@ -116,14 +116,16 @@ static int apply_where(const char *path, const ec_results_info *info,
   char key[128];
   snprintf(key, sizeof key, "%.*s", (int)(eq - expr), expr);
   const char *val = eq + 1;
-  char alt[160];
+  char alt[160], alt2[160];
   snprintf(alt, sizeof alt, "sweep_%s", key);
   /* the scenario key as written in the INI ("capacity.beds_per_1000") names
-   * the dataset sweep_capacity_beds_per_1000 */
-  for (char *c = alt; *c; c++)
+   * the run's dataset sweep_capacity_beds_per_1000 */
+  snprintf(alt2, sizeof alt2, "%s", alt);
+  for (char *c = alt2; *c; c++)
     if (*c == '.') *c = '_';
   const char *dn[] = {"scenario"};
   const ec_dsinfo *d = ec_results_info_find(info, alt);
+  if (!d || !ec_results_dims_are(d, 1, dn)) d = ec_results_info_find(info, alt2);
   if (!d || !ec_results_dims_are(d, 1, dn)) d = ec_results_info_find(info, key);
   if (!d || d->is_scale || !ec_results_dims_are(d, 1, dn)) {
     char known[512] = "";
@@ -136,7 +138,7 @@ static int apply_where(const char *path, const ec_results_info *info,
         char dotted[128];
         snprintf(dotted, sizeof dotted, "%s", nm);
         char *u = strchr(dotted, '_'); /* section_key -> section.key */
-        if (u && !strncmp(info->ds[i].name, "sweep_", 6)) *u = '.';
+        if (u && !strchr(dotted, '.') && !strncmp(info->ds[i].name, "sweep_", 6)) *u = '.';
         strcat(known, dotted);
       }
     return ec_error_set(err, EC_ERR_MISSING, path, 0, "--where",
