@@ -266,3 +266,28 @@ Test(sweep, memory_limit_refuses_before_start) {
   cr_assert(strstr(err, "MB"), "%s", err);
   cr_assert(strstr(err, "--max-memory"), "%s", err);
 }
+
+/* export --where takes the scenario keys as the INI writes them: with axes
+ * beds_per_1000 = 35, 45 and mortality_scale = 0.9, 1.1 (last fastest),
+ * beds 45 and mortality 0.9 is scenario 2. */
+Test(sweep, export_where_by_scenario_key) {
+  char ini[512], cmd[2048], err[4096], h[512], out[4096], path[600];
+  sweep_ini(ini, AXES);
+  snprintf(h, sizeof h, "%s/w.h5", tmpdir);
+  snprintf(cmd, sizeof cmd, "%s run -q %s -o %s", EC_BIN, ini, h);
+  cr_assert_eq(sh(cmd, err, sizeof err), 0, "%s", err);
+  snprintf(cmd, sizeof cmd,
+           "%s export %s --format csv -o %s/csv --where capacity.beds_per_1000=45 "
+           "--where population.mortality_scale=0.9",
+           EC_BIN, h, tmpdir);
+  cr_assert_eq(sh(cmd, err, sizeof err), 0, "%s", err);
+  snprintf(path, sizeof path, "%s/stdout.txt", tmpdir);
+  FILE *f = fopen(path, "r");
+  size_t n = fread(out, 1, sizeof out - 1, f);
+  out[n] = '\0';
+  fclose(f);
+  cr_assert(strstr(out, "scenario index 2"), "%s", out);
+  snprintf(cmd, sizeof cmd, "%s export %s --format csv -o %s/csv2 --where capacity.beds_per_1000=50",
+           EC_BIN, h, tmpdir);
+  cr_assert_eq(sh(cmd, err, sizeof err), 1, "%s", err);
+}
