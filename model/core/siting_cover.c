@@ -1,170 +1,268 @@
 /* siting_cover.c — exact unicost set cover for LSCP and the p-center oracle:
- * root reductions (fixed sites, essential columns, dominated rows and
- * columns), a greedy upper bound, then depth-first branch and bound that
- * branches on the row with the fewest columns and bounds with a packing of
- * pairwise column-disjoint rows (each needs its own site). */
+ * root reductions (fixed sites, dominated columns, dominated rows), then the
+ * Lagrangian engine of siting_setcover.c (subgradient bound, reduced-cost
+ * greedy, reduced-cost fixing, depth-first branch and bound) on the reduced
+ * matrix. Reductions keep the optimum value, so bounds carry over. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "siting_internal.h"
+#include "siting_setcover.h"
 
-typedef struct {
-  size_t n, m;
-  size_t *rp, *cp;      /* row -> cols, col -> rows (reduced problem) */
-  uint32_t *ri, *ci;
-  unsigned char *avail; /* column may still be chosen */
-  unsigned char *alive; /* row must be covered */
-  uint32_t *covcnt;     /* per row: chosen columns covering it */
-  size_t nunc;          /* alive rows not yet covered */
-  uint32_t *cur, *best;
-  size_t ncur, nbest;   /* nbest = SIZE_MAX: none yet */
-  size_t target;        /* stop when a cover of <= target is found */
-  unsigned char *mark;  /* per column scratch */
-  uint32_t *order;      /* per row scratch */
-  double t_end;
-  int timed_out, done;
-  long nodes;
-} sc;
-
-static void choose(sc *s, uint32_t c, int sign) {
-  for (size_t k = s->cp[c]; k < s->cp[c + 1]; k++) {
-    uint32_t r = s->ci[k];
-    if (!s->alive[r]) continue;
-    if (sign > 0) {
-      if (s->covcnt[r]++ == 0) s->nunc--;
-    } else if (--s->covcnt[r] == 0) {
-      s->nunc++;
-    }
-  }
-}
-
-static size_t avail_count(const sc *s, size_t r) {
+static size_t avail_count(const size_t *rp, const uint32_t *ri,
+                          const unsigned char *avail, size_t r) {
   size_t a = 0;
-  for (size_t k = s->rp[r]; k < s->rp[r + 1]; k++) a += s->avail[s->ri[k]];
+  for (size_t k = rp[r]; k < rp[r + 1]; k++)
+    a += avail[ri[k]];
   return a;
 }
 
-/* Rows pairwise without a common available column: a lower bound. */
-static size_t packing_bound(sc *s) {
-  memset(s->mark, 0, s->m);
-  size_t lb = 0;
-  for (size_t r = 0; r < s->n; r++) {
-    if (!s->alive[r] || s->covcnt[r]) continue;
-    int ok = 1;
-    for (size_t k = s->rp[r]; k < s->rp[r + 1] && ok; k++)
-      if (s->avail[s->ri[k]] && s->mark[s->ri[k]]) ok = 0;
-    if (!ok) continue;
-    lb++;
-    for (size_t k = s->rp[r]; k < s->rp[r + 1]; k++) s->mark[s->ri[k]] = 1;
+static uint32_t uf_find(uint32_t *par, uint32_t x) {
+  while (par[x] != x) {
+    par[x] = par[par[x]];
+    x = par[x];
   }
-  return lb;
+  return x;
 }
 
-static size_t newly(const sc *s, uint32_t c) {
-  size_t a = 0;
-  for (size_t k = s->cp[c]; k < s->cp[c + 1]; k++)
-    a += s->alive[s->ci[k]] && !s->covcnt[s->ci[k]];
-  return a;
-}
-
-static void bnb(sc *s) {
-  if (s->done) return;
-  if ((++s->nodes & 255) == 0 && ec__now() > s->t_end) {
-    s->timed_out = 1;
-    s->done = 1;
+/* Solve the reduced matrix (n rows, m columns) component by component:
+ * rows linked through shared columns form independent subproblems, whose
+ * bounds are rounded up one by one (the sum of ceilings beats the ceiling of
+ * the sum). limit > 0: decide whether a cover of <= limit columns exists;
+ * 0: minimise. best, nb: the cover (nb = SIZE_MAX: none), lb: a valid
+ * lower bound, status: 1 when decided (limit) or proven optimal (minimise). */
+static int solve_components(size_t n, size_t m, const size_t *rp,
+                            const uint32_t *ri, const size_t *cp,
+                            const uint32_t *ci, size_t limit, double t_end,
+                            uint32_t *best, size_t *nb, size_t *lb,
+                            int *status) {
+  size_t nn = n ? n : 1, mm = m ? m : 1, zz = rp[n] ? rp[n] : 1;
+  uint32_t *par = malloc(nn * sizeof *par), *comp = malloc(nn * sizeof *comp);
+  uint32_t *rord = malloc(nn * sizeof *rord), *cord = malloc(mm * sizeof *cord);
+  uint32_t *rloc = malloc(nn * sizeof *rloc), *cloc = malloc(mm * sizeof *cloc);
+  uint32_t *Ri = malloc(zz * sizeof *Ri), *Ci = malloc(zz * sizeof *Ci);
+  uint32_t *sol = malloc(mm * sizeof *sol), *tmp = malloc(mm * sizeof *tmp);
+  size_t *roff = NULL, *coff = NULL, *zoff = NULL, *Rp = NULL, *Cp = NULL;
+  size_t *ub = NULL, *lo = NULL;
+  unsigned char *prov = NULL;
+  int rc = EC_OK;
+  if (!par || !comp || !rord || !cord || !rloc || !cloc || !Ri || !Ci || !sol ||
+      !tmp) {
+    rc = EC_ERR_NOMEM;
+    goto out;
   }
-  if (s->done) return;
-  if (s->nunc == 0) {
-    if (s->nbest == SIZE_MAX || s->ncur < s->nbest) {
-      s->nbest = s->ncur;
-      memcpy(s->best, s->cur, s->ncur * sizeof *s->cur);
-      if (s->nbest <= s->target) s->done = 1;
-    }
-    return;
-  }
-  size_t bound = s->nbest;
-  if (s->target > 0 && s->target + 1 < bound) bound = s->target + 1;
-  if (s->ncur + 1 >= bound) return;
-  if (s->ncur + packing_bound(s) >= bound) return;
-  /* Row with the fewest available columns. */
-  size_t br = SIZE_MAX, bc = SIZE_MAX;
-  for (size_t r = 0; r < s->n; r++) {
-    if (!s->alive[r] || s->covcnt[r]) continue;
-    size_t a = avail_count(s, r);
-    if (a < bc) {
-      bc = a;
-      br = r;
-      if (a <= 1) break;
+  for (size_t i = 0; i < n; i++)
+    par[i] = (uint32_t)i;
+  for (size_t j = 0; j < m; j++) {
+    uint32_t r0 = uf_find(par, ci[cp[j]]);
+    for (size_t t = cp[j] + 1; t < cp[j + 1]; t++) {
+      uint32_t r = uf_find(par, ci[t]);
+      if (r != r0) par[r] = r0;
     }
   }
-  if (bc == 0) return;
-  /* Its columns, most newly covered rows first. */
-  size_t nb = 0;
-  uint32_t *cols = malloc(bc * sizeof *cols);
-  size_t *gain = malloc(bc * sizeof *gain);
-  if (!cols || !gain) {
-    free(cols);
-    free(gain);
-    s->done = 1;
-    return;
+  size_t K = 0;
+  for (size_t i = 0; i < n; i++)
+    comp[i] = UINT32_MAX;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t r = uf_find(par, (uint32_t)i);
+    if (comp[r] == UINT32_MAX) comp[r] = (uint32_t)K++;
+    comp[i] = comp[r];
   }
-  for (size_t k = s->rp[br]; k < s->rp[br + 1]; k++)
-    if (s->avail[s->ri[k]]) {
-      cols[nb] = s->ri[k];
-      gain[nb++] = newly(s, s->ri[k]);
-    }
-  for (size_t a = 1; a < nb; a++) /* insertion sort, descending gain */
-    for (size_t b = a; b > 0 && gain[b] > gain[b - 1]; b--) {
-      size_t tg = gain[b];
-      gain[b] = gain[b - 1];
-      gain[b - 1] = tg;
-      uint32_t tc = cols[b];
-      cols[b] = cols[b - 1];
-      cols[b - 1] = tc;
-    }
-  size_t tried = 0;
-  for (size_t a = 0; a < nb && !s->done; a++) {
-    uint32_t c = cols[a];
-    choose(s, c, +1);
-    s->avail[c] = 0;
-    s->cur[s->ncur++] = c;
-    bnb(s);
-    s->ncur--;
-    choose(s, c, -1);
-    tried++;
+  roff = calloc(K + 1, sizeof *roff);
+  coff = calloc(K + 1, sizeof *coff);
+  zoff = calloc(K + 1, sizeof *zoff);
+  Rp = malloc((n + K + 1) * sizeof *Rp);
+  Cp = malloc((m + K + 1) * sizeof *Cp);
+  ub = malloc((K ? K : 1) * sizeof *ub);
+  lo = malloc((K ? K : 1) * sizeof *lo);
+  prov = calloc(K ? K : 1, 1);
+  if (!roff || !coff || !zoff || !Rp || !Cp || !ub || !lo || !prov) {
+    rc = EC_ERR_NOMEM;
+    goto out;
   }
-  for (size_t a = 0; a < tried; a++) s->avail[cols[a]] = 1;
-  free(cols);
-  free(gain);
+  /* counting sort of rows and columns by component (stable) */
+  for (size_t i = 0; i < n; i++)
+    roff[comp[i] + 1]++;
+  for (size_t j = 0; j < m; j++)
+    coff[comp[ci[cp[j]]] + 1]++;
+  for (size_t k = 0; k < K; k++) {
+    roff[k + 1] += roff[k];
+    coff[k + 1] += coff[k];
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t k = comp[i], at = roff[k] + zoff[k]++;
+    rord[at] = (uint32_t)i;
+    rloc[i] = (uint32_t)(at - roff[k]);
+  }
+  memset(zoff, 0, (K + 1) * sizeof *zoff);
+  for (size_t j = 0; j < m; j++) {
+    size_t k = comp[ci[cp[j]]], at = coff[k] + zoff[k]++;
+    cord[at] = (uint32_t)j;
+    cloc[j] = (uint32_t)(at - coff[k]);
+  }
+  size_t z = 0;
+  for (size_t k = 0; k < K; k++) {
+    zoff[k] = z;
+    size_t *rpk = Rp + roff[k] + k, *cpk = Cp + coff[k] + k, t = 0, t2 = 0;
+    rpk[0] = 0;
+    for (size_t a = 0; a < roff[k + 1] - roff[k]; a++) {
+      uint32_t i = rord[roff[k] + a];
+      for (size_t q = rp[i]; q < rp[i + 1]; q++)
+        Ri[z + t++] = cloc[ri[q]];
+      rpk[a + 1] = t;
+    }
+    cpk[0] = 0;
+    for (size_t b = 0; b < coff[k + 1] - coff[k]; b++) {
+      uint32_t j = cord[coff[k] + b];
+      for (size_t q = cp[j]; q < cp[j + 1]; q++)
+        Ci[z + t2++] = rloc[ci[q]];
+      cpk[b + 1] = t2;
+    }
+    z += t;
+  }
+  zoff[K] = z;
+#define COMP_MATRIX(k)                                                         \
+  {.n = roff[(k) + 1] - roff[k],                                               \
+   .m = coff[(k) + 1] - coff[k],                                               \
+   .rp = Rp + roff[k] + (k),                                                   \
+   .ri = Ri + zoff[k],                                                         \
+   .cp = Cp + coff[k] + (k),                                                   \
+   .ci = Ci + zoff[k]}
+  ec__sc_stats st;
+  size_t sumlb = 0, sumub = 0;
+  int decided = 0, timed_out = 0;
+  if (K == 1) {
+    ec__sc_matrix A = COMP_MATRIX(0);
+    rc = ec__sc_solve(&A, limit ? limit : SIZE_MAX, limit, 0, t_end, sol, &st);
+    if (rc) goto out;
+    ub[0] = st.nbest;
+    lo[0] = st.lower;
+    if (st.nbest == SIZE_MAX) { /* a row without columns */
+      *nb = SIZE_MAX;
+      *lb = st.lower;
+      *status = 1;
+      goto out;
+    }
+    sumub = ub[0];
+    sumlb = lo[0];
+    decided = st.proven;
+  } else {
+    /* pass 1: greedy + root bound per component */
+    for (size_t k = 0; k < K; k++) {
+      ec__sc_matrix A = COMP_MATRIX(k);
+      rc = ec__sc_solve(&A, SIZE_MAX, 0, 1, t_end, sol + coff[k], &st);
+      if (rc) goto out;
+      if (st.nbest == SIZE_MAX) { /* a row without columns: no cover */
+        *nb = SIZE_MAX;
+        *lb = SIZE_MAX;
+        *status = 1;
+        goto out;
+      }
+      ub[k] = st.nbest;
+      lo[k] = st.lower;
+      prov[k] = (unsigned char)st.proven;
+      sumub += ub[k];
+      sumlb += lo[k];
+    }
+    /* pass 2: close the gaps, largest first, until decided */
+    for (;;) {
+      if (limit > 0 && (sumub <= limit || sumlb > limit)) {
+        decided = 1;
+        break;
+      }
+      size_t kb = SIZE_MAX;
+      for (size_t k = 0; k < K; k++)
+        if (!prov[k] && (kb == SIZE_MAX || ub[k] - lo[k] > ub[kb] - lo[kb]))
+          kb = k;
+      if (kb == SIZE_MAX) {
+        decided = 1;
+        break;
+      }
+      if (ec__now() > t_end) {
+        timed_out = 1;
+        break;
+      }
+      ec__sc_matrix A = COMP_MATRIX(kb);
+      size_t cap = limit > 0 ? limit - (sumlb - lo[kb]) : SIZE_MAX;
+      rc = ec__sc_solve(&A, cap, 0, 0, t_end, tmp, &st);
+      if (rc) goto out;
+      if (st.nbest < ub[kb]) {
+        memcpy(sol + coff[kb], tmp, st.nbest * sizeof *tmp);
+        sumub -= ub[kb] - st.nbest;
+        ub[kb] = st.nbest;
+      }
+      if (st.lower > lo[kb]) {
+        sumlb += st.lower - lo[kb];
+        lo[kb] = st.lower;
+      }
+      if (lo[kb] >= ub[kb]) prov[kb] = 1;
+      if (!st.proven) {
+        timed_out = 1;
+        break;
+      }
+      prov[kb] = 1;
+    }
+    (void)timed_out;
+  }
+#undef COMP_MATRIX
+  size_t q = 0;
+  for (size_t k = 0; k < K; k++)
+    for (size_t a = 0; a < ub[k]; a++)
+      best[q++] = cord[coff[k] + sol[coff[k] + a]];
+  *nb = q;
+  *lb = sumlb < q ? sumlb : q;
+  *status = decided;
+out:
+  free(par);
+  free(comp);
+  free(rord);
+  free(cord);
+  free(rloc);
+  free(cloc);
+  free(Ri);
+  free(Ci);
+  free(sol);
+  free(tmp);
+  free(roff);
+  free(coff);
+  free(zoff);
+  free(Rp);
+  free(Cp);
+  free(ub);
+  free(lo);
+  free(prov);
+  return rc;
 }
 
 int ec__set_cover(const ec__cover_problem *cp, size_t limit, uint32_t *sel,
                   size_t *nsel, size_t *lower, int *status, ec_error *err) {
   size_t n = cp->n, m = cp->m, nnz = cp->rowptr[n];
-  sc s;
-  memset(&s, 0, sizeof s);
-  s.n = n;
-  s.m = m;
-  s.t_end = cp->t_end;
-  s.nbest = SIZE_MAX;
-  s.target = limit;
-  s.rp = malloc((n + 1) * sizeof *s.rp);
-  s.ri = malloc((nnz ? nnz : 1) * sizeof *s.ri);
-  s.cp = calloc(m + 1, sizeof *s.cp);
-  s.ci = malloc((nnz ? nnz : 1) * sizeof *s.ci);
-  s.avail = calloc(m ? m : 1, 1);
-  s.alive = malloc(n ? n : 1);
-  s.covcnt = calloc(n ? n : 1, sizeof *s.covcnt);
-  s.cur = malloc((m ? m : 1) * sizeof *s.cur);
-  s.best = malloc((m ? m : 1) * sizeof *s.best);
-  s.mark = calloc(m ? m : 1, 1);
-  s.order = calloc(n ? n : 1, sizeof *s.order);
+  size_t nn = n ? n : 1, mm = m ? m : 1, zz = nnz ? nnz : 1;
+  size_t *rp = malloc((n + 1) * sizeof *rp);
+  uint32_t *ri = malloc(zz * sizeof *ri);
+  size_t *cpp = calloc(m + 1, sizeof *cpp);
+  uint32_t *ci = malloc(zz * sizeof *ci);
+  unsigned char *avail = calloc(mm, 1);
+  unsigned char *alive = malloc(nn);
+  unsigned char *mark = calloc(mm, 1);
+  unsigned char *rmark = calloc(nn, 1);
   size_t *pos = malloc((m + 1) * sizeof *pos);
-  uint32_t *fixedsel = malloc((m ? m : 1) * sizeof *fixedsel);
+  uint32_t *fixedsel = malloc(mm * sizeof *fixedsel);
+  /* compact matrix for the engine */
+  uint32_t *rnew = malloc(nn * sizeof *rnew), *cold = malloc(mm * sizeof *cold);
+  uint32_t *cnew = malloc(mm * sizeof *cnew);
+  size_t *crp = malloc((n + 1) * sizeof *crp),
+         *ccp = calloc(m + 1, sizeof *ccp);
+  uint32_t *cri = malloc(zz * sizeof *cri), *cci = malloc(zz * sizeof *cci);
+  uint32_t *best = malloc(mm * sizeof *best);
+  size_t nb = SIZE_MAX, lb = 0;
   int rc = EC_OK;
-  if (!s.rp || !s.ri || !s.cp || !s.ci || !s.avail || !s.alive ||
-      !s.covcnt || !s.cur || !s.best || !s.mark || !s.order || !pos ||
-      !fixedsel) {
+  *nsel = SIZE_MAX;
+  *lower = 0;
+  *status = 0;
+  if (!rp || !ri || !cpp || !ci || !avail || !alive || !mark || !rmark ||
+      !pos || !fixedsel || !rnew || !cold || !cnew || !crp || !ccp || !cri ||
+      !cci || !best) {
     rc = ec_error_set(err, EC_ERR_NOMEM, NULL, 0, NULL,
                       "out of memory in the set-cover search");
     goto out;
@@ -173,147 +271,154 @@ int ec__set_cover(const ec__cover_problem *cp, size_t limit, uint32_t *sel,
   size_t nfix = 0, q = 0;
   for (size_t j = 0; j < m; j++)
     if (cp->fixed[j]) fixedsel[nfix++] = (uint32_t)j;
-  s.rp[0] = 0;
+  rp[0] = 0;
   for (size_t i = 0; i < n; i++) {
     int byfixed = 0;
     for (size_t k = cp->rowptr[i]; k < cp->rowptr[i + 1]; k++)
       if (cp->fixed[cp->rows[k]]) byfixed = 1;
-    s.alive[i] = !byfixed;
+    alive[i] = !byfixed;
     if (!byfixed)
       for (size_t k = cp->rowptr[i]; k < cp->rowptr[i + 1]; k++)
-        if (cp->cand[cp->rows[k]]) s.ri[q++] = cp->rows[k];
-    s.rp[i + 1] = q;
+        if (cp->cand[cp->rows[k]] && !cp->fixed[cp->rows[k]])
+          ri[q++] = cp->rows[k];
+    rp[i + 1] = q;
   }
-  for (size_t k = 0; k < q; k++) s.cp[s.ri[k] + 1]++;
-  for (size_t j = 0; j < m; j++) s.cp[j + 1] += s.cp[j];
-  memcpy(pos, s.cp, (m + 1) * sizeof *pos);
+  for (size_t k = 0; k < q; k++)
+    cpp[ri[k] + 1]++;
+  for (size_t j = 0; j < m; j++)
+    cpp[j + 1] += cpp[j];
+  memcpy(pos, cpp, (m + 1) * sizeof *pos);
   for (size_t i = 0; i < n; i++)
-    for (size_t k = s.rp[i]; k < s.rp[i + 1]; k++) s.ci[pos[s.ri[k]]++] = (uint32_t)i;
-  for (size_t j = 0; j < m; j++) s.avail[j] = cp->cand[j] && s.cp[j + 1] > s.cp[j];
-  s.nunc = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!s.alive[i]) continue;
-    s.nunc++;
-    if (s.rp[i + 1] == s.rp[i]) { /* nobody can cover this client */
-      *nsel = SIZE_MAX;
+    for (size_t k = rp[i]; k < rp[i + 1]; k++)
+      ci[pos[ri[k]]++] = (uint32_t)i;
+  for (size_t j = 0; j < m; j++)
+    avail[j] = cp->cand[j] && !cp->fixed[j] && cpp[j + 1] > cpp[j];
+  for (size_t i = 0; i < n; i++)
+    if (alive[i] && rp[i + 1] == rp[i]) { /* nobody can cover this client */
       *lower = SIZE_MAX;
       *status = 1;
       goto out;
     }
-  }
   /* Dominated columns: c's rows within another available column's rows
-   * (equal sets: keep the lower index). Checked through c's first row. */
+   * (equal sets: keep the lower index). Any such column covers c's first
+   * row, so only that row's columns are compared. */
   for (size_t c = 0; c < m; c++) {
-    if (!s.avail[c]) continue;
-    size_t cn = s.cp[c + 1] - s.cp[c];
-    uint32_t r0 = s.ci[s.cp[c]];
-    for (size_t k = s.cp[c]; k < s.cp[c + 1]; k++) s.order[s.ci[k]] = 1;
-    for (size_t k = s.rp[r0]; k < s.rp[r0 + 1]; k++) {
-      uint32_t d = s.ri[k];
-      if (d == c || !s.avail[d]) continue;
-      size_t dn = s.cp[d + 1] - s.cp[d];
+    if (!avail[c]) continue;
+    size_t cn = cpp[c + 1] - cpp[c];
+    uint32_t r0 = ci[cpp[c]];
+    for (size_t k = cpp[c]; k < cpp[c + 1]; k++)
+      rmark[ci[k]] = 1;
+    for (size_t k = rp[r0]; k < rp[r0 + 1]; k++) {
+      uint32_t d = ri[k];
+      if (d == c || !avail[d]) continue;
+      size_t dn = cpp[d + 1] - cpp[d];
       if (dn < cn || (dn == cn && d > c)) continue;
       size_t hit = 0;
-      for (size_t t = s.cp[d]; t < s.cp[d + 1]; t++)
-        hit += s.order[s.ci[t]] == 1;
+      for (size_t t = cpp[d]; t < cpp[d + 1]; t++)
+        hit += rmark[ci[t]];
       if (hit == cn) {
-        s.avail[c] = 0;
+        avail[c] = 0;
         break;
       }
     }
-    for (size_t k = s.cp[c]; k < s.cp[c + 1]; k++) s.order[s.ci[k]] = 0;
-    if (ec__now() > s.t_end) break;
+    for (size_t k = cpp[c]; k < cpp[c + 1]; k++)
+      rmark[ci[k]] = 0;
+    if (ec__now() > cp->t_end) break;
   }
   /* Dominated rows: if avail(a) within avail(b), covering a covers b. */
   for (size_t a = 0; a < n; a++) {
-    if (!s.alive[a]) continue;
-    size_t an = avail_count(&s, a);
+    if (!alive[a]) continue;
+    size_t an = avail_count(rp, ri, avail, a);
     uint32_t c0 = UINT32_MAX;
-    for (size_t k = s.rp[a]; k < s.rp[a + 1]; k++)
-      if (s.avail[s.ri[k]]) {
-        c0 = s.ri[k];
+    for (size_t k = rp[a]; k < rp[a + 1]; k++)
+      if (avail[ri[k]]) {
+        c0 = ri[k];
         break;
       }
     if (c0 == UINT32_MAX) continue;
-    for (size_t k = s.rp[a]; k < s.rp[a + 1]; k++) s.mark[s.ri[k]] = 1;
-    for (size_t t = s.cp[c0]; t < s.cp[c0 + 1]; t++) {
-      uint32_t b = s.ci[t];
-      if (b == a || !s.alive[b]) continue;
-      size_t bn = avail_count(&s, b);
+    for (size_t k = rp[a]; k < rp[a + 1]; k++)
+      mark[ri[k]] = 1;
+    for (size_t t = cpp[c0]; t < cpp[c0 + 1]; t++) {
+      uint32_t b = ci[t];
+      if (b == a || !alive[b]) continue;
+      size_t bn = avail_count(rp, ri, avail, b);
       if (bn < an || (bn == an && b < a)) continue;
       size_t hit = 0;
-      for (size_t k = s.rp[b]; k < s.rp[b + 1]; k++)
-        hit += s.avail[s.ri[k]] && s.mark[s.ri[k]];
-      if (hit == an) {
-        s.alive[b] = 0;
-        s.nunc--;
+      for (size_t k = rp[b]; k < rp[b + 1]; k++)
+        hit += avail[ri[k]] && mark[ri[k]];
+      if (hit == an) alive[b] = 0;
+    }
+    for (size_t k = rp[a]; k < rp[a + 1]; k++)
+      mark[ri[k]] = 0;
+    if (ec__now() > cp->t_end) break;
+  }
+  /* Compact: alive rows x available columns that cover an alive row. */
+  size_t n2 = 0, m2 = 0, q2 = 0;
+  for (size_t j = 0; j < m; j++)
+    cnew[j] = UINT32_MAX;
+  for (size_t i = 0; i < n; i++) {
+    rnew[i] = UINT32_MAX;
+    if (!alive[i]) continue;
+    rnew[i] = (uint32_t)n2++;
+    for (size_t k = rp[i]; k < rp[i + 1]; k++)
+      if (avail[ri[k]] && cnew[ri[k]] == UINT32_MAX) {
+        cnew[ri[k]] = 0; /* seen; numbered below in site order */
       }
-    }
-    for (size_t k = s.rp[a]; k < s.rp[a + 1]; k++) s.mark[s.ri[k]] = 0;
-    if (ec__now() > s.t_end) break;
   }
-  /* Greedy upper bound. */
-  {
-    size_t ng = 0;
-    while (s.nunc > 0) {
-      size_t bg = 0;
-      uint32_t bcol = 0;
-      for (size_t c = 0; c < m; c++) {
-        if (!s.avail[c]) continue;
-        size_t g = newly(&s, (uint32_t)c);
-        if (g > bg) {
-          bg = g;
-          bcol = (uint32_t)c;
-        }
-      }
-      if (bg == 0) break;
-      choose(&s, bcol, +1);
-      s.avail[bcol] = 0;
-      s.cur[ng++] = bcol;
+  for (size_t j = 0; j < m; j++)
+    if (cnew[j] != UINT32_MAX) {
+      cnew[j] = (uint32_t)m2;
+      cold[m2++] = (uint32_t)j;
     }
-    for (size_t a = 0; a < ng; a++) {
-      choose(&s, s.cur[a], -1);
-      s.avail[s.cur[a]] = 1;
-    }
-    if (s.nunc > 0) {
-      /* unreachable given the checks above, but keep the search honest */
-      s.nunc = 0;
-      for (size_t i = 0; i < n; i++) s.nunc += s.alive[i] && !s.covcnt[i];
-    }
-    s.nbest = ng;
-    memcpy(s.best, s.cur, ng * sizeof *s.cur);
+  crp[0] = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!alive[i]) continue;
+    for (size_t k = rp[i]; k < rp[i + 1]; k++)
+      if (avail[ri[k]]) cri[q2++] = cnew[ri[k]];
+    crp[rnew[i] + 1] = q2;
   }
-  size_t lb_root = packing_bound(&s);
-  if (s.nbest <= limit || s.nbest <= lb_root) {
-    s.timed_out = 0;
-  } else {
-    s.ncur = 0;
-    bnb(&s);
+  for (size_t k = 0; k < q2; k++)
+    ccp[cri[k] + 1]++;
+  for (size_t j = 0; j < m2; j++)
+    ccp[j + 1] += ccp[j];
+  memcpy(pos, ccp, (m2 + 1) * sizeof *pos);
+  for (size_t i = 0; i < n2; i++)
+    for (size_t k = crp[i]; k < crp[i + 1]; k++)
+      cci[pos[cri[k]]++] = (uint32_t)i;
+  rc = solve_components(n2, m2, crp, cri, ccp, cci, limit, cp->t_end, best, &nb,
+                        &lb, status);
+  if (rc) {
+    rc = ec_error_set(err, rc, NULL, 0, NULL,
+                      "out of memory in the set-cover search");
+    goto out;
   }
-  *status = s.timed_out ? 0 : 1;
-  if (s.nbest == SIZE_MAX) {
-    *nsel = SIZE_MAX;
+  if (nb == SIZE_MAX) {
+    *lower = lb == SIZE_MAX ? SIZE_MAX : nfix + lb;
   } else {
     memcpy(sel, fixedsel, nfix * sizeof *sel);
-    memcpy(sel + nfix, s.best, s.nbest * sizeof *sel);
-    *nsel = nfix + s.nbest;
+    for (size_t k = 0; k < nb; k++)
+      sel[nfix + k] = cold[best[k]];
+    *nsel = nfix + nb;
+    *lower = nfix + lb;
   }
-  if (s.timed_out || (limit > 0 && s.nbest <= limit)) *lower = nfix + lb_root;
-  else if (limit > 0) *lower = nfix + (lb_root > limit + 1 ? lb_root : limit + 1);
-  else *lower = *nsel;
 out:
-  free(s.rp);
-  free(s.ri);
-  free(s.cp);
-  free(s.ci);
-  free(s.avail);
-  free(s.alive);
-  free(s.covcnt);
-  free(s.cur);
-  free(s.best);
-  free(s.mark);
-  free(s.order);
+  free(rp);
+  free(ri);
+  free(cpp);
+  free(ci);
+  free(avail);
+  free(alive);
+  free(mark);
+  free(rmark);
   free(pos);
   free(fixedsel);
+  free(rnew);
+  free(cold);
+  free(cnew);
+  free(crp);
+  free(ccp);
+  free(cri);
+  free(cci);
+  free(best);
   return rc;
 }
