@@ -11,7 +11,8 @@
  * by cost): a pair absent from a client's row is not allowed, except that
  * p-median/MCLP may leave a client unserved at a penalty (see unserved_cost).
  * Results report the objective, a bound on the optimum (Lagrangian for
- * p-median, MCLP and CPMP; set-cover search for LSCP and p-center) and the
+ * p-median, MCLP and CPMP; a Lagrangian set-cover bound with branch and
+ * bound for LSCP and p-center) and the
  * relative gap, so a planner knows how far from optimal an answer can be.
  * The bound certifies the problem as given, i.e. over the sparse table. */
 #ifndef EC_SITING_H
