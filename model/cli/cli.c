@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "eldercap/ec_atomic.h"
+#include "eldercap/ec_csv.h"
+#include "eldercap/ec_results_read.h"
 
 const char *ec_cli_command_line = "";
 int ec_cli_verbose = 0;
@@ -128,4 +130,32 @@ void ec_cli_install_signal_handlers(void) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
+}
+
+int ec_cli_selection_option(const char *cmd, int c, const char *arg, void *request) {
+  ec_results_request *req = request;
+  switch (c) {
+  case 'S':
+    if (ec_parse_long(arg, &req->scenario))
+      return ec_cli_usage(cmd, "--scenario needs an integer, not '%s'", arg);
+    req->has_scenario = 1;
+    return 0;
+  case 'W':
+    if (req->nwhere >= EC_SEL_MAXWHERE)
+      return ec_cli_usage(cmd, "at most %d --where options", EC_SEL_MAXWHERE);
+    if (!strchr(arg, '=')) return ec_cli_usage(cmd, "--where needs key=value, not '%s'", arg);
+    req->where[req->nwhere++] = arg;
+    return 0;
+  case 'Y':
+    if (ec_parse_long(arg, &req->year))
+      return ec_cli_usage(cmd, "--year needs an integer year, not '%s'", arg);
+    req->has_year = 1;
+    return 0;
+  case 'Q':
+    if (ec_parse_double(arg, &req->quantile) || !(req->quantile >= 0 && req->quantile <= 1))
+      return ec_cli_usage(cmd, "--quantile needs a probability in [0, 1], not '%s'", arg);
+    req->has_quantile = 1;
+    return 0;
+  default: return -1;
+  }
 }

@@ -49,6 +49,13 @@ void ec_progress_done(ec_progress *p);
 /* SIGINT/SIGTERM: remove registered temporary files, print a note, exit 1. */
 void ec_cli_install_signal_handlers(void);
 
+/* The options that choose a slice of a results file, shared by export and
+ * report: 'S' --scenario N, 'W' --where key=value, 'Y' --year Y, 'Q'
+ * --quantile P. Returns 0 when c was one of them and was stored in req, 2
+ * (after a usage message) when its argument is bad, -1 when c is not one. */
+struct ec_results_request_s;
+int ec_cli_selection_option(const char *cmd, int c, const char *arg, void *req);
+
 /* MPI rank and size of this process (0 and 1 without MPI). */
 void ec_cli_mpi_ranks(int *rank, int *size);
 

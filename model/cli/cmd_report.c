@@ -24,13 +24,6 @@ static void usage(void) {
          "  -h, --help          this help\n");
 }
 
-static int parse_long(const char *s, long *v) {
-  char *end;
-  errno = 0;
-  *v = strtol(s, &end, 10);
-  return end == s || *end || errno ? -1 : 0;
-}
-
 int ec_cmd_report(int argc, char **argv) {
   static const struct option lo[] = {{"output", required_argument, 0, 'o'},
                                      {"scenario", required_argument, 0, 'S'},
@@ -47,26 +40,16 @@ int ec_cmd_report(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
     switch (c) {
     case 'o': o.out_path = optarg; break;
-    case 'S':
-      if (parse_long(optarg, &o.req.scenario))
-        return ec_cli_usage(argv[0], "--scenario needs an integer, not '%s'", optarg);
-      o.req.has_scenario = 1;
-      break;
-    case 'W':
-      if (o.req.nwhere >= EC_SEL_MAXWHERE)
-        return ec_cli_usage(argv[0], "at most %d --where options", EC_SEL_MAXWHERE);
-      if (!strchr(optarg, '='))
-        return ec_cli_usage(argv[0], "--where needs key=value, not '%s'", optarg);
-      o.req.where[o.req.nwhere++] = optarg;
-      break;
-    case 'Y':
-      if (parse_long(optarg, &o.req.year))
-        return ec_cli_usage(argv[0], "--year needs an integer year, not '%s'", optarg);
-      o.req.has_year = 1;
-      break;
     case 'q': quiet = 1; break;
     case 'h': usage(); return EC_EXIT_OK;
-    default: return ec_cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
+    default: {
+      int sel = ec_cli_selection_option(argv[0], c, optarg, &o.req);
+      if (sel >= 0) {
+        if (sel) return sel;
+        break;
+      }
+      return ec_cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
+    }
     }
   }
   if (optind != argc - 1) return ec_cli_usage(argv[0], "exactly one results file expected");
