@@ -132,8 +132,8 @@ void ec_cli_install_signal_handlers(void) {
   sigaction(SIGHUP, &sa, NULL);
 }
 
-int ec_cli_selection_option(const char *cmd, int c, const char *arg, void *request) {
-  ec_results_request *req = request;
+int ec_cli_selection_option(const char *cmd, int c, const char *arg,
+                            ec_results_request *req) {
   switch (c) {
   case 'S':
     if (ec_parse_long(arg, &req->scenario))

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "eldercap/ec_error.h"
+#include "eldercap/ec_results_read.h"
 
 #define EC_EXIT_OK 0
 #define EC_EXIT_FAIL 1   /* data or runtime failure */
@@ -53,8 +54,8 @@ void ec_cli_install_signal_handlers(void);
  * report: 'S' --scenario N, 'W' --where key=value, 'Y' --year Y, 'Q'
  * --quantile P. Returns 0 when c was one of them and was stored in req, 2
  * (after a usage message) when its argument is bad, -1 when c is not one. */
-struct ec_results_request_s;
-int ec_cli_selection_option(const char *cmd, int c, const char *arg, void *req);
+int ec_cli_selection_option(const char *cmd, int c, const char *arg,
+                            ec_results_request *req);
 
 /* MPI rank and size of this process (0 and 1 without MPI). */
 void ec_cli_mpi_ranks(int *rank, int *size);
