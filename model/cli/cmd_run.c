@@ -168,10 +168,14 @@ static void print_summary(const ec_plan *p, const double *vars, const ec_city_ye
              "access %.3f\n", 100 * city[y].share_within, s->radius_m / 1000, city[y].access_gini);
     if (city) {
       const ec_city_year *c = &city[y];
-      printf("  homes open: %.0f; giving medical care: %.0f; share %s (target > %.0f %%): %s\n",
-             c->homes, c->homes_medical,
-             isnan(c->medical_share) ? "unknown" : "known", 100 * s->medical_share_target,
-             c->meets_medical > 0 ? "met" : c->meets_medical == 0 ? "NOT met" : "unknown (no data on which homes give medical care)");
+      char share[64] = "unknown";
+      if (!isnan(c->medical_share))
+        snprintf(share, sizeof share, "%.0f %% of those known", 100 * c->medical_share);
+      printf("  homes open: %.0f; giving medical care: %.0f (%s); rule 三(四) > %.0f %%: %s\n",
+             c->homes, c->homes_medical, share, 100 * s->medical_share_target,
+             c->meets_medical > 0    ? "met"
+             : c->meets_medical == 0 ? "NOT met"
+                                     : "undecided (homes of unknown medical status)");
     }
   }
   if (p->options) {
