@@ -393,6 +393,17 @@ int ec_site_solve(const ec_od *od, const ec_site_params *par,
         }
         cp.rowptr = rp2;
         cp.rows = de2;
+        /* share what is left of the time between the probes still to come, so
+         * one hard radius cannot use the whole budget */
+        {
+          size_t span = hi > search_lo ? hi - search_lo : 0, probes = 1;
+          while (span > 0) {
+            span >>= 1;
+            probes++;
+          }
+          double now = ec__now();
+          cp.t_end = now + (t_end - now) / (double)probes;
+        }
         rc = ec__set_cover(&cp, limit ? limit : 0, sel, &nsel, &lower, &status, err);
         if (rc) break;
         res->iterations++;
