@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <proj.h>
 #include <shapefil.h>
 #include <strings.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 
 #include "eldercap/ec_access.h"
 #include "eldercap/ec_atomic.h"
+#include "eldercap/ec_crs.h"
 #include "eldercap/ec_csv.h"
 
 void ec_access_points_free(ec_access_points *p) {
@@ -106,31 +106,15 @@ static int grow(ec_access_points *p, size_t *cap, int has_xy) {
 /* lon/lat (EPSG:4326, degrees) to the metric working CRS, in place. */
 static int lonlat_to_metric(const char *path, const char *crs, ec_access_points *p,
                             ec_error *err) {
-  PJ_CONTEXT *ctx = proj_context_create();
-  PJ *t0 = proj_create_crs_to_crs(ctx, "EPSG:4326", crs, NULL);
-  PJ *t = t0 ? proj_normalize_for_visualization(ctx, t0) : NULL;
-  proj_destroy(t0);
-  PJ *dst = proj_create(ctx, crs);
-  int projected = dst && proj_get_type(dst) == PJ_TYPE_PROJECTED_CRS;
-  proj_destroy(dst);
-  if (!t || !projected) {
-    proj_destroy(t);
-    proj_context_destroy(ctx);
+  if (!ec_crs_is_projected(crs))
     return ec_error_set(err, EC_ERR_CRS, path, 0, "lon/lat",
                         "cannot project lon/lat to '%s' (a metric, projected CRS is needed)", crs);
-  }
-  int rc = EC_OK;
-  for (size_t i = 0; i < p->n && !rc; i++) {
+  for (size_t i = 0; i < p->n; i++)
     if (p->x[i] < -180 || p->x[i] > 180 || p->y[i] < -90 || p->y[i] > 90)
-      rc = ec_error_set(err, EC_ERR_RANGE, path, 0, "lon",
-                        "row %zu: (%g, %g) is not a longitude/latitude", i + 1, p->x[i], p->y[i]);
-    PJ_COORD c = proj_trans(t, PJ_FWD, proj_coord(p->x[i], p->y[i], 0, 0));
-    p->x[i] = c.xy.x;
-    p->y[i] = c.xy.y;
-  }
-  proj_destroy(t);
-  proj_context_destroy(ctx);
-  return rc;
+      return ec_error_set(err, EC_ERR_RANGE, path, 0, "lon",
+                          "row %zu: (%g, %g) is not a longitude/latitude", i + 1, p->x[i],
+                          p->y[i]);
+  return ec_crs_transform("EPSG:4326", crs, p->n, p->x, p->y, path, err);
 }
 
 static int read_points(const char *path, int supply, ec_access_points *out,
@@ -342,20 +326,7 @@ static int read_points_shp(const char *path, int supply, ec_access_points *out, 
     size_t k = fread(wkt, 1, sizeof wkt - 1, fp);
     wkt[k] = '\0';
     fclose(fp);
-    PJ_CONTEXT *ctx = proj_context_create();
-    PJ *t0 = proj_create_crs_to_crs(ctx, wkt, "EPSG:4547", NULL);
-    PJ *t = t0 ? proj_normalize_for_visualization(ctx, t0) : NULL;
-    proj_destroy(t0);
-    if (!t) rc = ec_error_set(err, EC_ERR_CRS, prj, 0, NULL, "PROJ cannot use this CRS");
-    for (size_t i = 0; !rc && i < out->n; i++) {
-      PJ_COORD c = proj_trans(t, PJ_FWD, proj_coord(out->x[i], out->y[i], 0, 0));
-      if (!isfinite(c.xy.x) || !isfinite(c.xy.y))
-        rc = ec_error_set(err, EC_ERR_CRS, path, (long)i + 1, NULL, "point cannot be projected");
-      out->x[i] = c.xy.x;
-      out->y[i] = c.xy.y;
-    }
-    proj_destroy(t);
-    proj_context_destroy(ctx);
+    rc = ec_crs_transform(wkt, "EPSG:4547", out->n, out->x, out->y, path, err);
   }
   if (rc) ec_access_points_free(out);
   return rc;

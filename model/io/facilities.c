@@ -1,9 +1,9 @@
 /* facilities.c — existing and planned nursing homes from a CSV. */
 #include <math.h>
-#include <proj.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "eldercap/ec_crs.h"
 #include "eldercap/ec_csv.h"
 #include "eldercap/ec_plan.h"
 
@@ -29,20 +29,6 @@ int ec_facilities_read(const char *path, const ec_scenario *s, const ec_region *
     ec_csv_free(c);
     return ec_error_set(err, EC_ERR_MISSING, path, 1, ci_lon >= 0 || ci_lat >= 0 ? "lon/lat" : "x/y",
                         "coordinates need both columns");
-  }
-  PJ_CONTEXT *ctx = NULL;
-  PJ *tr = NULL;
-  if (ci_lon >= 0) {
-    ctx = proj_context_create();
-    PJ *t0 = proj_create_crs_to_crs(ctx, "EPSG:4326", s->crs, NULL);
-    tr = t0 ? proj_normalize_for_visualization(ctx, t0) : NULL;
-    proj_destroy(t0);
-    if (!tr) {
-      proj_context_destroy(ctx);
-      ec_csv_free(c);
-      return ec_error_set(err, EC_ERR_CRS, s->path, 0, "data.crs",
-                          "cannot transform lon/lat to %s", s->crs);
-    }
   }
   ec_facility *f = NULL;
   int cnt = 0;
@@ -121,9 +107,8 @@ int ec_facilities_read(const char *path, const ec_scenario *s, const ec_region *
         rc = ec_error_set(err, EC_ERR_RANGE, path, line, "lon", "(%g, %g) is not a lon/lat position", lon, lat);
         break;
       }
-      PJ_COORD t = proj_trans(tr, PJ_FWD, proj_coord(lon, lat, 0, 0));
-      x->x_m = t.xy.x;
-      x->y_m = t.xy.y;
+      x->x_m = lon; /* projected below, all at once */
+      x->y_m = lat;
     } else if (ci_x >= 0) {
       if ((rc = ec_csv_double(c, ci_x, &x->x_m, err)) || (rc = ec_csv_double(c, ci_y, &x->y_m, err)))
         break;
@@ -131,8 +116,21 @@ int ec_facilities_read(const char *path, const ec_scenario *s, const ec_region *
     cnt++;
   }
   if (rc > 0) rc = EC_OK;
-  proj_destroy(tr);
-  proj_context_destroy(ctx);
+  if (!rc && ci_lon >= 0 && cnt > 0) {
+    double *lx = malloc((size_t)cnt * sizeof *lx), *ly = malloc((size_t)cnt * sizeof *ly);
+    if (!lx || !ly) rc = ec_error_set(err, EC_ERR_NOMEM, path, 0, NULL, "out of memory");
+    for (int i = 0; !rc && i < cnt; i++) {
+      lx[i] = f[i].x_m;
+      ly[i] = f[i].y_m;
+    }
+    if (!rc) rc = ec_crs_transform("EPSG:4326", s->crs, (size_t)cnt, lx, ly, path, err);
+    for (int i = 0; !rc && i < cnt; i++) {
+      f[i].x_m = lx[i];
+      f[i].y_m = ly[i];
+    }
+    free(lx);
+    free(ly);
+  }
   ec_csv_free(c);
   if (rc < 0) {
     free(f);

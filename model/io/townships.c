@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "eldercap/ec_crs.h"
 #include "eldercap/ec_csv.h"
 
 /* shapelib 1.5 reports through a global hook without user data. */
@@ -426,25 +427,7 @@ done:
 
 int ec_region_to_lonlat(const ec_region *r, size_t n, const double *x_m, const double *y_m,
                         double *lon_deg, double *lat_deg, ec_error *err) {
-  PJ_CONTEXT *ctx = proj_context_create();
-  PJ *t0 = proj_create_crs_to_crs(ctx, r->crs, "EPSG:4326", NULL);
-  PJ *t = t0 ? proj_normalize_for_visualization(ctx, t0) : NULL;
-  proj_destroy(t0);
-  if (!t) {
-    proj_context_destroy(ctx);
-    return ec_error_set(err, EC_ERR_CRS, NULL, 0, "data.crs",
-                        "cannot transform %s to EPSG:4326", r->crs);
-  }
-  for (size_t i = 0; i < n; i++) {
-    if (isnan(x_m[i]) || isnan(y_m[i])) {
-      lon_deg[i] = lat_deg[i] = NAN;
-      continue;
-    }
-    PJ_COORD c = proj_trans(t, PJ_FWD, proj_coord(x_m[i], y_m[i], 0, 0));
-    lon_deg[i] = c.xy.x;
-    lat_deg[i] = c.xy.y;
-  }
-  proj_destroy(t);
-  proj_context_destroy(ctx);
-  return EC_OK;
+  memcpy(lon_deg, x_m, n * sizeof *lon_deg);
+  memcpy(lat_deg, y_m, n * sizeof *lat_deg);
+  return ec_crs_transform(r->crs, "EPSG:4326", n, lon_deg, lat_deg, r->source_path, err);
 }
